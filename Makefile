@@ -1,0 +1,42 @@
+# The two commands a learner or maintainer needs:
+#   make lab    set everything up (first run only) and open the course in JupyterLab
+#   make test   set everything up (first run only) and run every test, notebooks included
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# JupyterLab refuses to run as root unless told to (containers, Binder-like machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
+WORKERS ?= 2
+
+.PHONY: lab test setup notebooks contents lint clean
+
+setup: $(STAMP)
+	@sh tools/install_dot.sh
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $@
+
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+
+test: setup
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope
+
+# Maintainers: re-run every notebook from a clean kernel and store its outputs; regenerate tables.
+notebooks: setup
+	$(BIN)/python tools/contents.py
+	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+contents: setup
+	$(BIN)/python tools/contents.py
+
+lint: setup
+	$(BIN)/ruff check helpers tools tests notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache

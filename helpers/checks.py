@@ -1,0 +1,79 @@
+"""Self-checks for the exercises: correct, not yet (with a hint), or not answered yet. Never raises
+on a learner's answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from helpers.exercises import EXERCISES
+from helpers.values import LearnerInputError, to_array
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: status is 'correct', 'wrong', 'unanswered' or 'invalid'."""
+
+    status: str
+    message: str
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+
+def evaluate(exercise: str, answer: Any) -> Verdict:
+    """Judge an answer to one exercise without printing anything."""
+    if exercise not in EXERCISES:
+        known = ", ".join(sorted(EXERCISES))
+        raise KeyError(f"There is no exercise called {exercise!r}; the known ones are: {known}.")
+    spec = EXERCISES[exercise]
+    if answer is None or answer is Ellipsis:
+        return Verdict(
+            "unanswered",
+            "✏️ Not answered yet: replace the `...` with your answer and run the cell again.",
+        )
+    try:
+        given = to_array(answer, "Your answer")
+    except LearnerInputError as err:
+        return Verdict("invalid", f"✘ Not yet: {err} Give the number itself, for example 1.5 (no quotes).")
+    expected = np.asarray(spec.answer, dtype=np.float64)
+    if given.shape != expected.shape and given.size != expected.size:
+        wanted = "a single number" if expected.ndim == 0 else f"shape {expected.shape}"
+        return Verdict(
+            "wrong",
+            f"✘ Not yet: your answer has shape {given.shape}, but the answer is {wanted}. "
+            f"Hint: {spec.hint}",
+        )
+    given = given.reshape(expected.shape)
+    if not np.all(np.isfinite(given)):
+        return Verdict("wrong", f"✘ Not yet: your answer contains NaN or infinity. Hint: {spec.hint}")
+    if np.allclose(given, expected, rtol=spec.rtol, atol=spec.atol):
+        return Verdict("correct", f"✔ Correct! {spec.question}: {_show(expected)}.")
+    return Verdict("wrong", f"✘ Not yet: {_show(given)} is not right. Hint: {spec.hint}")
+
+
+def _show(array: np.ndarray) -> str:
+    return f"{float(array):g}" if array.ndim == 0 else np.array2string(array, precision=4)
+
+
+def check(exercise: str, answer: Any) -> None:
+    """Print whether `answer` solves `exercise`, with a hint when it does not."""
+    print(evaluate(exercise, answer).message)
+
+
+
+
+
+def confirm(value: Any, expected: Any, what: str, rtol: float = 1e-5, atol: float = 1e-6) -> None:
+    """Print a notebook's number after asserting it equals the hand-derived (or numeric) one.
+
+    Raises AssertionError on a mismatch, so re-running the notebook fails if a result changes.
+    """
+    got = to_array(value, what)
+    want = np.asarray(to_array(expected, "the expected value"))
+    if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=atol):
+        raise AssertionError(f"{what}: got {_show(got)}, but the hand-derived value is {_show(want)}.")
+    print(f"✔ {what}: {_show(got)}")

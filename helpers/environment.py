@@ -1,0 +1,117 @@
+"""Notebook set-up (quiet logs, seeds, plot style) and the environment check of chapter 00."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import os
+import random
+import shutil
+import subprocess
+import sys
+import warnings
+
+# Both must be set before TensorFlow is first imported: the oneDNN notice and the C++ info
+# lines are written to the process's stderr at import time, where Jupyter shows them in red.
+_QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+SEED = 42
+
+PLOT_STYLE = {
+    "figure.figsize": (6.0, 4.0),
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 11,
+}
+
+
+def setup(seed: int = SEED, quiet: bool = True) -> None:
+    """Quieten TensorFlow, fix every random seed, set the plot style and print the versions."""
+    if quiet:
+        already_quiet = all(os.environ.get(k) == v for k, v in _QUIET_TENSORFLOW.items())
+        if "tensorflow" in sys.modules and not already_quiet:
+            warnings.warn(
+                "TensorFlow was imported before helpers.setup(); its start-up messages may "
+                "already have been printed. Call helpers.setup() first.",
+                stacklevel=2,
+            )
+        os.environ.update(_QUIET_TENSORFLOW)
+    import matplotlib as mpl
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    mpl.rcParams.update(PLOT_STYLE)
+    names = []
+    tf = _optional("tensorflow")
+    if tf is not None:
+        tf.random.set_seed(seed)
+        if quiet:
+            tf.get_logger().setLevel(logging.ERROR)
+        names.append(f"TensorFlow {tf.__version__}")
+    torch = _optional("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+        names.append(f"PyTorch {torch.__version__}")
+    names.append(f"NumPy {np.__version__}")
+    print("Using " + " · ".join(names) + f" · seed {seed}")
+
+
+def _optional(module: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _dot_version() -> str | None:
+    dot = shutil.which("dot")
+    if dot is None:
+        return None
+    done = subprocess.run([dot, "-V"], capture_output=True, text=True, check=False)
+    words = (done.stderr or done.stdout).split()
+    return words[words.index("version") + 1] if "version" in words else "unknown"
+
+
+# (what is checked, how to find its version, what to do when it is missing)
+_REQUIREMENTS = [
+    ("TensorFlow", lambda: _installed("tensorflow-cpu") or _installed("tensorflow"),
+     "run `make lab` again, or `pip install -r requirements.txt`"),
+    ("PyTorch", lambda: _installed("torch"),
+     "run `make lab` again, or `pip install -r requirements.txt`"),
+    ("Graphviz's dot program", _dot_version,
+     "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
+     "`brew install graphviz` (macOS) or `conda install graphviz`"),
+    ("the widgets front end (jupyterlab_widgets)", lambda: _installed("jupyterlab_widgets"),
+     "run `pip install jupyterlab_widgets` and reload JupyterLab in the browser"),
+    ("the helpers package", lambda: _installed("autodiff-helpers"),
+     "run `pip install -e .` in the folder of the collection"),
+]
+
+
+def environment_status() -> list[tuple[str, str | None, str]]:
+    """(name, version or None when missing, how to fix it) for everything the course needs."""
+    return [(name, find_version(), fix) for name, find_version, fix in _REQUIREMENTS]
+
+
+def environment_report() -> None:
+    """Print, in words, what is present and what is missing, with the fix for each gap."""
+    missing = 0
+    for name, found, fix in environment_status():
+        if found:
+            print(f"✔ {name}: version {found}")
+        else:
+            missing += 1
+            print(f"✘ {name} is missing: {fix}.")
+    print("Everything is in place." if not missing else "Fix the lines marked ✘, then run this cell again.")

@@ -1,0 +1,22 @@
+"""Show a library's real error message on purpose, and fail loudly if the error stops happening."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def show_error(action: Callable[[], object], expected: type[BaseException] = Exception) -> None:
+    """Run `action` and print the error it raises (its type and first line).
+
+    A notebook that demonstrates a mistake calls this, so the stored output shows the real message
+    without a traceback, and the notebook test fails if the library stops raising.
+    """
+    if not callable(action):
+        raise TypeError("show_error needs a function to run, for example `lambda: tape.gradient(y, x)`.")
+    try:
+        action()
+    except expected as err:
+        first_line = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        print(f"{type(err).__name__}: {first_line}")
+        return
+    raise AssertionError(f"Expected {expected.__name__} here, but the code ran without one.")

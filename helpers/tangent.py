@@ -1,0 +1,79 @@
+"""Tangent lines: the curve, the point, the tangent and its slope in one picture."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from helpers.derivatives import tf_derivative
+from helpers.values import LearnerInputError, require_function, to_array, to_point
+
+
+def curve(f: Callable, xs: np.ndarray) -> np.ndarray:
+    """f evaluated element-wise on a grid, for functions written with NumPy, TensorFlow or PyTorch."""
+    require_function(f)
+    try:
+        ys = f(xs)
+    except TypeError:  # torch operations refuse NumPy arrays
+        import torch
+
+        ys = f(torch.from_numpy(xs))
+    ys = to_array(ys, "f(x) on a grid of points")
+    if ys.shape != xs.shape:
+        raise LearnerInputError(
+            f"f must work element by element (one output per x), but for {xs.shape[0]} points it "
+            f"returned shape {ys.shape}. Avoid reductions such as tf.reduce_sum inside f."
+        )
+    return ys
+
+
+def check_range(x0: float, xlim: tuple[float, float]) -> tuple[float, float]:
+    """The plotted range as two floats, refusing one that is empty or leaves out the point."""
+    low, high = (to_point(v, "xlim") for v in xlim)
+    if not low < high:
+        raise ValueError(f"xlim must be (smallest x, largest x) with smallest < largest; got {xlim}.")
+    if not low <= x0 <= high:
+        raise ValueError(
+            f"The point x = {x0:g} lies outside the plotted range {low:g} … {high:g}. "
+            f"Pick a point inside it or widen xlim."
+        )
+    return low, high
+
+
+def plot_tangent(
+    f: Callable,
+    x0: Any,
+    *,
+    ax: Any = None,
+    xlim: tuple[float, float] | None = None,
+    slope: float | None = None,
+    label: str = "f(x)",
+) -> Any:
+    """Draw f, the point (x0, f(x0)) and the tangent there; the slope comes from a GradientTape."""
+    import matplotlib.pyplot as plt
+
+    point = to_point(x0, "x0")
+    low, high = check_range(point, xlim if xlim is not None else (point - 3.0, point + 3.0))
+    xs = np.linspace(low, high, 200)
+    ys = curve(f, xs)
+    y0 = float(curve(f, np.array([point]))[0])
+    slope = tf_derivative(f, point) if slope is None else to_point(slope, "slope")
+    if ax is None:
+        ax = plt.subplots()[1]
+    ax.plot(xs, ys, label=label)
+    ax.plot(xs, y0 + slope * (xs - point), "--", label=f"tangent at x = {point:g}")
+    ax.plot([point], [y0], "o", color="black")
+    ax.set_ylim(*padded(ys))
+    ax.set_xlabel("x")
+    ax.set_title(f"slope of {label} at x = {point:g}: {slope:.4g}")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def padded(ys: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
+    """Vertical limits that show the whole curve with a margin, so a steep tangent does not rescale."""
+    low, high = float(np.min(ys)), float(np.max(ys))
+    pad = margin * (high - low) or 1.0
+    return low - pad, high + pad

@@ -1,0 +1,104 @@
+"""The tangent explorer: a slider for x and a choice of function, redrawing the tangent live."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from helpers.derivatives import tf_derivative
+from helpers.functions import EXAMPLES
+from helpers.tangent import check_range, curve, padded
+from helpers.values import require_function, to_point
+
+
+class ExplorerBox(widgets.VBox):
+    """A VBox whose plain-text form says what it is, for pages that cannot run widgets."""
+
+    explorer: Any = None
+
+    def __repr__(self) -> str:
+        return "Interactive explorer: run this notebook in JupyterLab to move its controls."
+
+
+class TangentExplorer:
+    """Keeps one figure and updates its lines in place, so moving the slider redraws quickly."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, Callable] | None = None,
+        x: float = 1.0,
+        xlim: tuple[float, float] = (-4.0, 4.0),
+    ) -> None:
+        self.functions = dict(EXAMPLES if functions is None else functions)
+        if not self.functions:
+            raise ValueError("Give at least one function, for example {'x²': lambda x: x**2}.")
+        for name, f in self.functions.items():
+            require_function(f, f"the function {name!r}")
+        low, high = check_range(to_point(x), xlim)
+        self.grid = np.linspace(low, high, 200)
+        self.slope = float("nan")
+
+        self.figure = Figure(figsize=(6.0, 3.6), dpi=80, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.ax = self.figure.subplots()
+        (self._curve,) = self.ax.plot([], [], label="f(x)")
+        (self._tangent,) = self.ax.plot([], [], "--", label="tangent")
+        (self._point,) = self.ax.plot([], [], "o", color="black")
+        self.ax.set_xlim(low, high)
+        self.ax.set_xlabel("x")
+        self.ax.grid(alpha=0.3)
+        self.ax.legend(loc="upper left")
+
+        self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
+        self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.1, description="x")
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.widget = ExplorerBox([widgets.HBox([self.function, self.x]), self.readout, self.image])
+        self.widget.explorer = self
+        self.function.observe(self._new_function, names="value")
+        self.x.observe(self._new_x, names="value")
+        self._new_function()
+
+    @property
+    def f(self) -> Callable:
+        return self.functions[self.function.value]
+
+    def _new_function(self, _change: Any = None) -> None:
+        ys = curve(self.f, self.grid)
+        self._curve.set_data(self.grid, ys)
+        self.ax.set_ylim(*padded(ys))
+        self._new_x()
+
+    def _new_x(self, _change: Any = None) -> None:
+        x0 = float(self.x.value)
+        y0 = float(curve(self.f, np.array([x0]))[0])
+        self.slope = tf_derivative(self.f, x0)
+        self._tangent.set_data(self.grid, y0 + self.slope * (self.grid - x0))
+        self._point.set_data([x0], [y0])
+        self.ax.set_title(f"f(x) = {self.function.value}: slope at x = {x0:.2f} is {self.slope:.4g}")
+        self.readout.value = (
+            f"<b>f′({x0:.2f}) = {self.slope:.4g}</b> (from tf.GradientTape); "
+            f"tangent: y = {y0:.4g} + {self.slope:.4g}·(x − {x0:.2f})"
+        )
+        self.image.value = self.png()
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def tangent_explorer(
+    functions: Mapping[str, Callable] | None = None,
+    x: float = 1.0,
+    xlim: tuple[float, float] = (-4.0, 4.0),
+) -> ExplorerBox:
+    """A live tangent-line explorer; show it by making it the last expression of a cell."""
+    return TangentExplorer(functions, x, xlim).widget

@@ -1,0 +1,81 @@
+"""Self-checks accept every correct answer form, explain wrong ones and never raise on a learner."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import torch
+
+from helpers import check, confirm
+from helpers.checks import evaluate
+
+CORRECT_FORMS = [
+    6.0,
+    6,
+    np.float32(6.0),
+    np.array(6.0),
+    np.array([6.0]),
+    tf.constant(6.0),
+    tf.Variable(6.0),
+    torch.tensor(6.0),
+    torch.tensor(6.0, requires_grad=True) * 1.0,  # still attached to autograd's graph
+]
+
+
+@pytest.mark.parametrize("answer", CORRECT_FORMS, ids=lambda a: type(a).__name__)
+def test_correct_answers_in_every_form(answer):
+    verdict = evaluate("01-derivative", answer)
+    assert verdict.correct, verdict.message
+    assert verdict.message.startswith("✔ Correct!")
+
+
+def test_shaped_answers():
+    assert evaluate("01-watch", np.full((2, 2), 48.0)).correct
+    assert evaluate("01-watch", torch.full((2, 2), 48.0)).correct
+    wrong_shape = evaluate("01-watch", [48.0, 48.0, 48.0])
+    assert wrong_shape.status == "wrong" and "shape (2, 2)" in wrong_shape.message
+
+
+@pytest.mark.parametrize("answer", [5.0, 6.1, -6.0, tf.constant(7.0)])
+def test_wrong_answers_get_the_hint(answer):
+    verdict = evaluate("01-derivative", answer)
+    assert verdict.status == "wrong"
+    assert "Not yet" in verdict.message and "Hint:" in verdict.message
+
+
+@pytest.mark.parametrize("answer", [None, ...])
+def test_unanswered(answer):
+    verdict = evaluate("01-derivative", answer)
+    assert verdict.status == "unanswered" and "replace the `...`" in verdict.message
+
+
+@pytest.mark.parametrize("answer", ["6", b"6", True, print, lambda: 6, {"a": 6}])
+def test_answers_of_the_wrong_type_are_explained(answer):
+    verdict = evaluate("01-derivative", answer)
+    assert verdict.status == "invalid"
+    assert "should be a number" in verdict.message
+
+
+def test_non_finite_and_vector_answers():
+    assert "NaN" in evaluate("01-derivative", float("nan")).message
+    assert "a single number" in evaluate("01-derivative", [6.0, 1.0]).message
+
+
+def test_check_prints_and_never_raises(capsys):
+    check("01-derivative", "six")
+    check("01-derivative", 6.0)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("✘ Not yet") and out[1].startswith("✔ Correct!")
+
+
+def test_unknown_exercise_names_the_known_ones():
+    with pytest.raises(KeyError, match="01-derivative"):
+        evaluate("1-derivative", 6.0)
+
+
+def test_confirm_prints_a_match_and_fails_on_a_mismatch(capsys):
+    confirm(tf.constant(6.0), 2 * 3.0, "dy/dx at 3")
+    assert capsys.readouterr().out == "✔ dy/dx at 3: 6\n"
+    with pytest.raises(AssertionError, match="hand-derived value is 6"):
+        confirm(6.5, 6.0, "dy/dx at 3")
+    with pytest.raises(AssertionError):
+        confirm(np.ones(3), np.ones(2), "shapes differ")

@@ -1,0 +1,47 @@
+"""setup() quietens, seeds and styles; importing helpers does none of that; the report says what to do."""
+
+import subprocess
+import sys
+
+import numpy as np
+
+import helpers
+from helpers import environment
+
+
+def test_import_has_no_side_effects():
+    code = (
+        "import os, sys, matplotlib as mpl; before = dict(mpl.rcParams); import helpers; "
+        "assert 'tensorflow' not in sys.modules and 'torch' not in sys.modules; "
+        "assert 'TF_CPP_MIN_LOG_LEVEL' not in os.environ; assert dict(mpl.rcParams) == before"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("TF_")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_setup_prints_versions_and_fixes_seeds(capsys):
+    helpers.setup(seed=7)
+    first = np.random.rand(3)
+    helpers.setup(seed=7)
+    assert np.array_equal(first, np.random.rand(3))
+    out = capsys.readouterr().out
+    assert "TensorFlow 2." in out and "PyTorch 2." in out and "seed 7" in out
+
+
+def test_setup_leaves_no_tensorflow_noise_in_a_fresh_process():
+    code = "import helpers; helpers.setup(); import tensorflow as tf; tf.constant(1.0) * 2"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr == ""
+
+
+def test_report_names_what_is_missing_and_the_fix(monkeypatch, capsys):
+    monkeypatch.setattr(environment.shutil, "which", lambda _name: None)
+    helpers.environment_report()
+    out = capsys.readouterr().out
+    assert "✘ Graphviz's dot program is missing" in out and "apt-get install graphviz" in out
+    assert "✔ TensorFlow" in out and "Fix the lines marked ✘" in out
+
+
+def test_report_all_present(capsys):
+    helpers.environment_report()
+    assert capsys.readouterr().out.endswith("Everything is in place.\n")

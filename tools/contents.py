@@ -1,0 +1,135 @@
+"""Regenerate the parts of the course that list its chapters, from the notebooks themselves.
+
+- README.md: the table between `<!-- chapters:start -->` and `<!-- chapters:end -->`.
+- notebooks/00_start_here.ipynb: the markdown cell that starts with `<!-- generated: chapters -->`.
+- every chapter: the last cell, `<!-- generated: navigation -->`, linking back and onward.
+
+Run `python tools/contents.py` after adding or renaming a chapter; `--check` only reports staleness
+(the test suite calls it, so links never rot).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+START = "00_start_here.ipynb"
+# The GitHub repository Binder builds from; one place to change when the collection moves.
+REPOSITORY = "learn-autodiff/gradient-tapes"
+BINDER = f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD"
+TABLE_MARK = "<!-- generated: chapters -->"
+NAV_MARK = "<!-- generated: navigation -->"
+README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    path: Path
+    number: str
+    title: str
+    goal: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def launch(self) -> str:
+        return f"{BINDER}?labpath={quote('notebooks/' + self.name)}"
+
+
+def binder_badge(labpath: str = f"notebooks/{START}") -> str:
+    return f"[![Binder](https://mybinder.org/badge_logo.svg)]({BINDER}?labpath={quote(labpath)})"
+
+
+def chapters() -> list[Chapter]:
+    """Every notebook in teaching order, with the title and goal of its first cell."""
+    found = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        lines = [line.strip() for line in nbformat.read(path, as_version=4).cells[0].source.splitlines()]
+        heading = lines[0].lstrip("# ").strip()
+        number, _, title = heading.partition("·")
+        goal = next((line for line in lines[1:] if line and not line.startswith("[![")), "")
+        found.append(Chapter(path, number.strip(), title.strip(), goal))
+    return found
+
+
+def table(items: list[Chapter], link_prefix: str, launch: bool) -> str:
+    rows = ["| # | Chapter | What you will be able to do |" + (" Binder |" if launch else "")]
+    rows.append("|---|---|---|" + ("---|" if launch else ""))
+    for ch in items:
+        row = f"| {ch.number} | [{ch.title}]({link_prefix}{ch.name}) | {ch.goal} |"
+        rows.append(row + (f" [launch]({ch.launch()}) |" if launch else ""))
+    return "\n".join(rows)
+
+
+def navigation(items: list[Chapter], index: int) -> str:
+    parts = []
+    if index > 0:
+        prev = items[index - 1]
+        parts.append(f"← [{prev.number} · {prev.title}]({prev.name})")
+    if items[index].name != START:
+        parts.append(f"[Course map]({START})")
+    if index + 1 < len(items):
+        nxt = items[index + 1]
+        parts.append(f"Next: [{nxt.number} · {nxt.title}]({nxt.name}) →")
+    return f"{NAV_MARK}\n---\n" + " · ".join(parts)
+
+
+def expected_files() -> dict[Path, str]:
+    """The full text every generated file should have now."""
+    items = chapters()
+    out: dict[Path, str] = {}
+    readme = README.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
+    block = f"{README_START}\n{table(items, 'notebooks/', launch=True)}\n{README_END}"
+    out[README] = pattern.sub(lambda _: block, readme)
+    for index, ch in enumerate(items):
+        nb = nbformat.read(ch.path, as_version=4)
+        if ch.name == START:
+            for cell in nb.cells:
+                if cell.cell_type == "markdown" and cell.source.startswith(TABLE_MARK):
+                    cell.source = f"{TABLE_MARK}\n{table(items[1:], '', launch=False)}"
+        nav = navigation(items, index)
+        if nb.cells[-1].cell_type == "markdown" and nb.cells[-1].source.startswith(NAV_MARK):
+            nb.cells[-1].source = nav
+        else:
+            nb.cells.append(nbformat.v4.new_markdown_cell(nav))
+        # Cell ids must stay stable, or every regeneration would rewrite every notebook.
+        for i, cell in enumerate(nb.cells):
+            cell.setdefault("id", f"cell-{i}")
+        out[ch.path] = nbformat.writes(nb) + "\n"
+    return out
+
+
+def stale() -> list[str]:
+    """Files whose generated parts do not match the notebooks (relative paths)."""
+    return [
+        str(path.relative_to(ROOT))
+        for path, text in expected_files().items()
+        if path.read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: list[str]) -> int:
+    if "--check" in argv:
+        old = stale()
+        for name in old:
+            print(f"stale: {name} (run `python tools/contents.py`)")
+        return 1 if old else 0
+    for path, text in expected_files().items():
+        if path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"updated {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
