@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from helpers.derivatives import tf_derivative
 from helpers.functions import EXAMPLES
 from helpers.tangent import check_range, curve, padded
 from helpers.values import require_function, to_point
-
-
-class ExplorerBox(widgets.VBox):
-    """A VBox whose plain-text form says what it is, for pages that cannot run widgets."""
-
-    explorer: Any = None
-
-    def __repr__(self) -> str:
-        return "Interactive explorer: run this notebook in JupyterLab to move its controls."
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 
 class TangentExplorer:
@@ -44,9 +33,9 @@ class TangentExplorer:
         self.grid = np.linspace(low, high, 200)
         self.slope = float("nan")
 
-        self.figure = Figure(figsize=(6.0, 3.6), dpi=80, layout="constrained")
-        FigureCanvasAgg(self.figure)
-        self.ax = self.figure.subplots()
+        self.picture = FigureImage()
+        self.image = self.picture.image
+        self.ax = self.picture.figure.subplots()
         (self._curve,) = self.ax.plot([], [], label="f(x)")
         (self._tangent,) = self.ax.plot([], [], "--", label="tangent")
         (self._point,) = self.ax.plot([], [], "o", color="black")
@@ -58,9 +47,7 @@ class TangentExplorer:
         self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
         self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.1, description="x")
         self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        self.widget = ExplorerBox([widgets.HBox([self.function, self.x]), self.readout, self.image])
-        self.widget.explorer = self
+        self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, self.image)
         self.function.observe(self._new_function, names="value")
         self.x.observe(self._new_x, names="value")
         self._new_function()
@@ -86,13 +73,7 @@ class TangentExplorer:
             f"<b>f′({x0:.2f}) = {self.slope:.4g}</b> (from tf.GradientTape); "
             f"tangent: y = {y0:.4g} + {self.slope:.4g}·(x − {x0:.2f})"
         )
-        self.image.value = self.png()
-
-    def png(self) -> bytes:
-        """The current figure as PNG bytes."""
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        self.picture.show()
 
 
 def tangent_explorer(

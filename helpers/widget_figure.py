@@ -1,0 +1,50 @@
+"""What every explorer widget shares: a figure kept alive and shown as a PNG image widget, and a
+box whose plain-text form explains itself on pages that cannot run widgets."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+class ExplorerBox(widgets.VBox):
+    """A VBox whose plain-text form says what it is; `.explorer` holds the object behind it."""
+
+    explorer: Any = None
+
+    def __repr__(self) -> str:
+        return "Interactive explorer: run this notebook in JupyterLab to move its controls."
+
+
+class FigureImage:
+    """A matplotlib figure drawn off-screen into an Image widget.
+
+    Explorers build their artists once and change their data on every move, then call `show()`:
+    much faster than rebuilding the figure from scratch.
+    """
+
+    def __init__(self, figsize: tuple[float, float] = (6.0, 3.6), dpi: int = 80) -> None:
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.image = widgets.Image(format="png")
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    def show(self) -> None:
+        """Send the current drawing to the widget."""
+        self.image.value = self.png()
+
+
+def explorer_box(explorer: Any, *rows: widgets.Widget) -> ExplorerBox:
+    """Stack control rows and readouts above (or below) the picture, remembering the explorer."""
+    box = ExplorerBox(list(rows))
+    box.explorer = explorer
+    return box
