@@ -29,8 +29,30 @@ PLOT_STYLE = {
 }
 
 
-def setup(seed: int = SEED, quiet: bool = True) -> None:
-    """Quieten TensorFlow, fix every random seed, set the plot style and print the versions."""
+# Presentation mode: everything drawn this many times larger, for the back of a lecture hall.
+PRESENTATION_SCALE = 1.6
+# CSS that enlarges the widgets' labels, readouts and slider handles to match.
+_PRESENTATION_CSS = """<style>
+.jp-OutputArea .widget-label, .jp-OutputArea .widget-readout, .jp-OutputArea .widget-html-content,
+.jp-OutputArea .widget-dropdown select, .jp-OutputArea .widget-label-basic { font-size: 1.5em !important; }
+.jp-OutputArea .widget-inline-hbox { min-height: 2.2em; }
+.jp-OutputArea .noUi-handle { transform: scale(1.5); }
+</style>"""
+
+_display_scale = 1.0
+
+
+def display_scale() -> float:
+    """1.0 normally, larger after setup(presentation=True); explorers size their figures by it."""
+    return _display_scale
+
+
+def setup(seed: int = SEED, quiet: bool = True, presentation: bool = False) -> None:
+    """Quieten TensorFlow, fix every random seed, set the plot style and print the versions.
+
+    presentation=True makes figures, fonts and widgets readable from the back of a lecture hall.
+    """
+    global _display_scale
     if quiet:
         already_quiet = all(os.environ.get(k) == v for k, v in _QUIET_TENSORFLOW.items())
         if "tensorflow" in sys.modules and not already_quiet:
@@ -46,6 +68,18 @@ def setup(seed: int = SEED, quiet: bool = True) -> None:
     random.seed(seed)
     np.random.seed(seed)
     mpl.rcParams.update(PLOT_STYLE)
+    _display_scale = PRESENTATION_SCALE if presentation else 1.0
+    if presentation:
+        mpl.rcParams.update(
+            {
+                "figure.dpi": PLOT_STYLE["figure.dpi"] * PRESENTATION_SCALE,
+                "lines.linewidth": 2.5,
+                "lines.markersize": 9,
+            }
+        )
+        from IPython.display import HTML, display
+
+        display(HTML(_PRESENTATION_CSS))
     names = []
     tf = _optional("tensorflow")
     if tf is not None:
@@ -58,7 +92,8 @@ def setup(seed: int = SEED, quiet: bool = True) -> None:
         torch.manual_seed(seed)
         names.append(f"PyTorch {torch.__version__}")
     names.append(f"NumPy {np.__version__}")
-    print("Using " + " · ".join(names) + f" · seed {seed}")
+    mode = " · presentation mode" if presentation else ""
+    print("Using " + " · ".join(names) + f" · seed {seed}{mode}")
 
 
 def _optional(module: str):

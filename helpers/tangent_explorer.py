@@ -42,7 +42,6 @@ class TangentExplorer:
         self.ax.set_xlim(low, high)
         self.ax.set_xlabel("x")
         self.ax.grid(alpha=0.3)
-        self.ax.legend(loc="upper left")
 
         self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
         self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.1, description="x")
@@ -59,6 +58,8 @@ class TangentExplorer:
     def _new_function(self, _change: Any = None) -> None:
         ys = curve(self.f, self.grid)
         self._curve.set_data(self.grid, ys)
+        self._curve.set_label(f"f(x) = {self.function.value}")
+        self.ax.legend(loc="upper left")
         self.ax.set_ylim(*padded(ys))
         self._new_x()
 

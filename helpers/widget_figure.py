@@ -10,6 +10,8 @@ import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from helpers.environment import display_scale
+
 
 class ExplorerBox(widgets.VBox):
     """A VBox whose plain-text form says what it is; `.explorer` holds the object behind it."""
@@ -28,7 +30,8 @@ class FigureImage:
     """
 
     def __init__(self, figsize: tuple[float, float] = (6.0, 3.6), dpi: int = 80) -> None:
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        # Scaling the dpi keeps the layout and enlarges lines and text together (presentation mode).
+        self.figure = Figure(figsize=figsize, dpi=dpi * display_scale(), layout="constrained")
         FigureCanvasAgg(self.figure)
         self.image = widgets.Image(format="png")
 

@@ -45,3 +45,20 @@ def test_report_names_what_is_missing_and_the_fix(monkeypatch, capsys):
 def test_report_all_present(capsys):
     helpers.environment_report()
     assert capsys.readouterr().out.endswith("Everything is in place.\n")
+
+
+def test_presentation_mode_enlarges_figures_and_widgets(capsys):
+    import matplotlib as mpl
+
+    from helpers.widget_figure import FigureImage
+
+    normal = FigureImage().figure.dpi
+    helpers.setup(presentation=True)
+    try:
+        assert "presentation mode" in capsys.readouterr().out
+        scale = environment.PRESENTATION_SCALE
+        assert mpl.rcParams["figure.dpi"] == environment.PLOT_STYLE["figure.dpi"] * scale
+        assert FigureImage().figure.dpi == normal * scale
+    finally:
+        helpers.setup()
+    assert FigureImage().figure.dpi == normal
