@@ -28,4 +28,91 @@ EXERCISES: dict[str, Exercise] = {
         answer=[[48.0, 48.0], [48.0, 48.0]],
         hint="By the chain rule ∂z/∂x_ij = 3·(sum x)² · 1 in every entry, and sum x = 4 here.",
     ),
+    "05-second-derivative": Exercise(
+        question="f″(1.5) for f(x) = x⁴",
+        answer=27.0,
+        hint="Nest two tapes and call the inner tape's gradient inside the outer `with` block; "
+        "by hand f′ = 4x³ and f″ = 12x², then put in x = 1.5.",
+    ),
+    "05-hessian": Exercise(
+        question="the Hessian of f(x, y) = x³ + xy² at (x, y) = (1, 2)",
+        answer=[[6.0, 4.0], [4.0, 2.0]],
+        hint="The gradient is (3x² + y², 2xy); differentiate each entry by x and by y "
+        "(or take tape.jacobian of the gradient) and put in x = 1, y = 2.",
+    ),
+    "08-hidden-constant": Exercise(
+        question="dy/dx at x = 2 for y = x³ + 3x, with the NumPy detour removed",
+        answer=15.0,
+        hint="x.numpy() leaves the tape, so x² counted as a constant. Compute it with TensorFlow "
+        "(x**2 or tf.square(x)); by hand dy/dx = 3x² + 3.",
+    ),
+    "08-zero-grad": Exercise(
+        question="x after three gradient-descent steps on y = x² from x = 1 with rate 0.25",
+        answer=0.125,
+        hint="Zero x.grad before every backward(). Each correct step is x ← x − 0.25·2x = x/2, "
+        "so three steps halve 1 three times.",
+    ),
+    "04-even-loop": Exercise(
+        question="d output/dx at x = 1.5 for the loop over range(7) that multiplies by x when i is even",
+        answer=13.5,
+        hint="Count the even steps among i = 0 … 6: that many multiplications give output = x^k, "
+        "whose derivative is k·x^(k−1); then put in x = 1.5.",
+    ),
+    "04-stop-gradient": Exercise(
+        question="dy/dx at x = 3 for y = x · x · tf.stop_gradient(x)",
+        answer=18.0,
+        hint="tf.stop_gradient(x) counts as the constant c = 3, so y = c·x² and dy/dx = 2·c·x.",
+    ),
+    "04-kink": Exercise(
+        question="what the tape returns at x = 1 for f(x) = x² if x < 1 else 3x − 2",
+        answer=3.0,
+        hint="At exactly x = 1 the test x < 1 is false, so only the else branch 3x − 2 runs and is recorded.",
+    ),
+    "07-grad-once": Exercise(
+        question="x.grad for y = x³ + 2x at x = 1 after one backward()",
+        answer=5.0,
+        hint="dy/dx = 3x² + 2; put in x = 1. Start from a fresh x so that .grad holds one gradient only.",
+    ),
+    "07-grad-twice": Exercise(
+        question="x.grad for y = x³ + 2x at x = 1 after two backward() calls without zeroing",
+        answer=10.0,
+        hint="Each backward() adds dy/dx = 5 into x.grad; recompute y before the second call.",
+    ),
+    "06-gradient": Exercise(
+        question="(dL/dw, dL/db) of the seed's mean squared error at w = 1.0, b = 0.0",
+        answer=[-15.0, -5.0],
+        hint="With w = 1, b = 0 the prediction is x, so every residual y − ŷ equals x; then use "
+        "dL/dw = −(2/n)·Σ x·r and dL/db = −(2/n)·Σ r with n = 4.",
+    ),
+    "06-max-lr": Exercise(
+        question="the largest stable learning rate 2/L for the seed's x = [1, 2, 3, 4]",
+        answer=0.11975610662865498,
+        hint="The Hessian of the MSE is 2·[[mean x², mean x], [mean x, 1]] = [[15, 5], [5, 2]]; "
+        "L is its largest eigenvalue (np.linalg.eigvalsh), and the bound is 2 / L.",
+        rtol=1e-3,
+    ),
+    "02-pair": Exercise(
+        question="(∂f/∂a, ∂f/∂b) for f(a, b) = a²·b at (a, b) = (3, 2)",
+        answer=[12.0, 9.0],
+        hint="Pass both sources in one call, tape.gradient(f, [a, b]); by hand ∂f/∂a = 2ab and ∂f/∂b = a². "
+        "Give the pair in that order, for example [da, db].",
+    ),
+    "02-matrix": Exercise(
+        question="∂L/∂W for L = sum(W @ v) with W = [[1, 2], [3, 4]] and v = [5, 6]",
+        answer=[[5.0, 6.0], [5.0, 6.0]],
+        hint="L = Σ_i Σ_j W_ij·v_j, so W_ij is multiplied by v_j alone: ∂L/∂W_ij = v_j. "
+        "The answer has the shape of W (2 × 2), and W's own values do not appear in it.",
+    ),
+    "03-two-gradients": Exercise(
+        question="(dy/dx, dz/dx) for y = x³ and z = y² at x = 2, from one persistent tape",
+        answer=[12.0, 192.0],
+        hint="Open the tape with persistent=True, compute y and z inside it, then call tape.gradient twice. "
+        "By hand dy/dx = 3x² and z = x⁶, so dz/dx = 6x⁵. Give the pair as [dy_dx, dz_dx].",
+    ),
+    "03-jacobian": Exercise(
+        question="the Jacobian of f(x) = [x₀·x₁², x₀ + 3x₁] at (x₀, x₁) = (3, 2)",
+        answer=[[4.0, 12.0], [1.0, 3.0]],
+        hint="Row i is the gradient of fᵢ: ∂(x₀·x₁²) = (x₁², 2x₀x₁) and ∂(x₀ + 3x₁) = (1, 3). "
+        "Stack the outputs with tf.stack inside the tape and call tape.jacobian(f, x); the answer is 2 × 2.",
+    ),
 }

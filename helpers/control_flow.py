@@ -1,0 +1,395 @@
+"""Control flow under a tape: loops and `if`s decide which operations are recorded.
+
+Plots of a function next to the derivative the tape returns across x, the derivative of the loop
+example as the loop count changes, and `loop_explorer`, which lists the recorded operations.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from helpers.tangent import padded
+from helpers.values import LearnerInputError, describe, require_function, to_point
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+
+SEED_RULE = "1 < i < 5"
+MAX_STEPS = 20
+
+
+def seed_condition(i: int) -> bool:
+    """The loop example's rule: multiply by x on the steps i = 2, 3 and 4 only."""
+    return 1 < i < 5
+
+
+def to_count(y: Any, name: str = "y", most: int = MAX_STEPS) -> int:
+    """A loop count: a whole number from 0 to `most`, with a sentence for every misuse."""
+    wrong = f"{name} is the number of loop steps, a whole number such as 6, not {describe(y)}."
+    if isinstance(y, (bool, str, bytes)) or y is None or callable(y):
+        raise LearnerInputError(wrong)
+    try:
+        value = float(y)
+    except (TypeError, ValueError) as err:
+        raise LearnerInputError(wrong) from err
+    if not value.is_integer():
+        raise ValueError(f"{name} counts loop steps, so it must be a whole number such as 6, not {value:g}.")
+    if not 0 <= value <= most:
+        raise ValueError(f"{name} must be between 0 and {most} loop steps; got {value:g}.")
+    return int(value)
+
+
+def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int]:
+    """The loop steps i in range(y) on which the loop multiplies by x (and so the tape records)."""
+    when = seed_condition if when is None else when
+    require_function(when, "when")
+    steps = []
+    for i in range(to_count(y)):
+        try:
+            hit = when(i)
+        except Exception as err:  # the learner's rule failed: say where
+            raise ValueError(f"Calling when({i}) failed with {type(err).__name__}: {err}") from err
+        if hit:
+            steps.append(i)
+    return steps
+
+
+def loop_product(x: Any, y: Any, when: Callable[[int], Any] | None = None) -> Any:
+    """The loop example: start at 1.0 and multiply by x on every step where when(i) holds.
+
+    Works on Python numbers, NumPy arrays, TensorFlow and PyTorch tensors (it only uses `*`).
+    """
+    output = 1.0
+    for _ in recorded_steps(y, when):
+        output = output * x
+    return output
+
+
+def tape_loop_derivative(x: Any, y: Any, when: Callable[[int], Any] | None = None) -> float:
+    """d/dx of the loop example from a tf.GradientTape; 0.0 when the loop recorded nothing."""
+    import tensorflow as tf
+
+    steps = recorded_steps(y, when)
+    source = tf.convert_to_tensor(to_point(x), dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(source)
+        output = tf.constant(1.0)  # a tensor, so the tape can answer even when nothing is multiplied
+        for _ in steps:
+            output = tf.multiply(output, source)
+    grad = tape.gradient(output, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    return float(grad.numpy())
+
+
+def power_rule(x: float, k: int) -> float:
+    """The hand derivative of x^k: k·x^(k−1), and 0 for the constant x^0 = 1."""
+    return 0.0 if k == 0 else k * x ** (k - 1)
+
+
+def torch_graph_nodes(output: Any) -> list[str]:
+    """The names of the operations PyTorch recorded for `output`, from the output back to the inputs."""
+    if not hasattr(output, "grad_fn"):
+        raise LearnerInputError(
+            f"Pass the PyTorch tensor a computation produced, not {describe(output)}; "
+            f"its .grad_fn is where the recorded graph starts."
+        )
+    names, todo, seen = [], [output.grad_fn], []
+    while todo:  # depth first, so a chain reads from the output back to the input
+        node = todo.pop()
+        if node is None or any(node is old for old in seen):
+            continue
+        seen.append(node)
+        names.append(type(node).__name__)
+        todo.extend(reversed([child for child, _ in node.next_functions]))
+    return names
+
+
+def tape_curve(f: Callable, xs: Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
+    """f(x) and the tape's f′(x) at every point, one tape per point so that Python `if`s work."""
+    import tensorflow as tf
+
+    require_function(f)
+    values, slopes = [], []
+    for x0 in xs:
+        source = tf.constant(float(x0))
+        with tf.GradientTape() as tape:
+            tape.watch(source)
+            y = f(source)
+        if not isinstance(y, tf.Tensor):
+            raise ValueError(
+                f"f(x) returned {describe(y)}, so TensorFlow could not follow it. "
+                f"Build f from TensorFlow operations such as tf.abs or tf.nn.relu."
+            )
+        grad = tape.gradient(y, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        values.append(float(y.numpy()))
+        slopes.append(float(grad.numpy()))
+    return np.array(values), np.array(slopes)
+
+
+def plot_tape_derivative(
+    functions: Mapping[str, Callable],
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    kinks: Sequence[float] = (0.0,),
+    axes: Sequence[Any] | None = None,
+) -> Sequence[Any]:
+    """Two panels: the functions, and the derivative the tape returns, with its value at each kink."""
+    import matplotlib.pyplot as plt
+
+    if not functions:
+        raise ValueError("Give at least one function, for example {'|x|': tf.abs}.")
+    low, high = (to_point(v, "xlim") for v in xlim)
+    if not low < high:
+        raise ValueError(f"xlim must be (smallest x, largest x) with smallest < largest; got {xlim}.")
+    points = sorted(to_point(k, "a kink") for k in kinks)
+    if any(not low < k < high for k in points):
+        raise ValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {list(kinks)}.")
+    if axes is None:
+        axes = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")[1]
+    left, right = axes
+    edges = [low, *points, high]
+    styles = ["-", "--", ":", "-."]
+    for n, (name, f) in enumerate(functions.items()):
+        color, style = f"C{n}", styles[n % len(styles)]
+        xs = np.linspace(low, high, 401)
+        ys, _ = tape_curve(f, xs)
+        left.plot(xs, ys, style, color=color, label=name)
+        at_kinks = tape_curve(f, points)[1]
+        kink_text = ", ".join(f"{s:g}" for s in at_kinks)
+        where = ", ".join(f"{k:g}" for k in points)
+        for a, b in zip(edges[:-1], edges[1:], strict=True):  # the derivative between kinks, not across them
+            piece = np.linspace(a, b, 101)[1:-1]
+            label = f"{name}  (at x = {where}: {kink_text})" if a == low else None
+            right.plot(piece, tape_curve(f, piece)[1], style, color=color, label=label)
+        right.plot(points, at_kinks, "o", color=color, markersize=9 - 2 * n, zorder=3)
+    left.set_title("the functions")
+    right.set_title("the derivative the tape returns (dot: exactly at the kink)")
+    for ax in axes:
+        ax.set_xlabel("x")
+    left.legend(loc="upper center", fontsize=9)
+    right.legend(loc="lower right", fontsize=9)
+    return axes
+
+
+def plot_loop_derivatives(
+    x: float = 2.0,
+    counts: Iterable[int] = range(9),
+    when: Callable[[int], Any] | None = None,
+    ax: Any = None,
+) -> Any:
+    """Bars: the tape's derivative of the loop example at x for each loop count y, and the hand values."""
+    import matplotlib.pyplot as plt
+
+    point = to_point(x)
+    ys = [to_count(y) for y in counts]
+    tape = [tape_loop_derivative(point, y, when) for y in ys]
+    hand = [power_rule(point, len(recorded_steps(y, when))) for y in ys]
+    if ax is None:
+        ax = plt.subplots()[1]
+    bars = ax.bar(ys, tape, color="C1", label="tape")
+    ax.plot(ys, hand, "k_", markersize=22, markeredgewidth=2, label="k·x^(k−1) by hand")
+    ax.bar_label(bars, fmt="%g")
+    ax.set_xticks(ys)
+    ax.set_xlabel("loop count y")
+    ax.set_ylabel("derivative")
+    ax.set_ylim(0, max(max(tape), 1.0) * 1.2)
+    ax.set_title(f"d output / dx at x = {point:g}")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def plot_loop_slopes(
+    counts: Iterable[int] = (3, 4, 5),
+    xlim: tuple[float, float] = (-2.5, 2.5),
+    when: Callable[[int], Any] | None = None,
+    ax: Any = None,
+) -> Any:
+    """The tape's derivative of the loop example across x, one line per loop count y."""
+    import matplotlib.pyplot as plt
+
+    low, high = (to_point(v, "xlim") for v in xlim)
+    if not low < high:
+        raise ValueError(f"xlim must be (smallest x, largest x) with smallest < largest; got {xlim}.")
+    xs = np.linspace(low, high, 51)
+    if ax is None:
+        ax = plt.subplots()[1]
+    for y in counts:
+        k = len(recorded_steps(y, when))
+        slopes = [tape_loop_derivative(x0, y, when) for x0 in xs]
+        label = f"y = {to_count(y)}: {_times(k)} → {_derivative_text(k)}"
+        ax.plot(xs, slopes, label=label)
+    ax.set_xlabel("x")
+    ax.set_ylabel("derivative")
+    ax.set_title("d output / dx across x")
+    ax.legend(loc="upper center", fontsize=9)
+    return ax
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_text(k: int) -> str:
+    return "1" if k == 0 else "x" if k == 1 else "x" + str(k).translate(_SUPERSCRIPTS)
+
+
+def _times(k: int) -> str:
+    return f"{k} multiplication" + ("" if k == 1 else "s")
+
+
+def _derivative_text(k: int) -> str:
+    if k == 0:
+        return "0"
+    if k == 1:
+        return "1"
+    return f"{k}" + ("x" if k == 2 else "·" + _power_text(k - 1))
+
+
+class LoopExplorer:
+    """Sliders for x and the loop count y; the recorded steps, the derivative and x^k redraw in place."""
+
+    def __init__(
+        self,
+        x: float = 2.0,
+        y: int = 6,
+        when: Callable[[int], Any] | None = None,
+        rule: str | None = None,
+        max_count: int = 8,
+        xlim: tuple[float, float] = (-3.0, 3.0),
+    ) -> None:
+        self.when = seed_condition if when is None else when
+        require_function(self.when, "when")
+        self.rule = rule if rule is not None else (SEED_RULE if when is None else "when(i) is true")
+        self.max_count = to_count(max_count, "max_count")
+        if self.max_count < 1:
+            raise ValueError("max_count must be at least 1 loop step.")
+        low, high = (to_point(v, "xlim") for v in xlim)
+        point = to_point(x)
+        if not low <= point <= high:
+            raise ValueError(
+                f"The point x = {point:g} lies outside the range {low:g} … {high:g}; pick one inside."
+            )
+        count = to_count(y, "y", self.max_count)
+        self.steps = recorded_steps(self.max_count, self.when)  # also tries the rule once on every i
+        self.grid = np.linspace(low, high, 200)
+        self.recorded: list[int] = []
+        self.power = 0
+        self.derivative = float("nan")
+        self.by_hand = float("nan")
+
+        self.picture = FigureImage(figsize=(7.0, 4.6))
+        self.image = self.picture.image
+        chain_ax, self.ax = self.picture.figure.subplots(2, 1, height_ratios=[1, 2.6])
+        self.chain_ax = chain_ax
+        chain_ax.set_xlim(-0.1, self.max_count)
+        chain_ax.set_ylim(-0.15, 1.55)
+        chain_ax.axis("off")
+        self.boxes: list[Rectangle] = []
+        self.labels = []
+        for i in range(self.max_count):
+            box = Rectangle((i, 0.0), 0.85, 1.0, linewidth=1.2, edgecolor="0.3")
+            chain_ax.add_patch(box)
+            self.boxes.append(box)
+            self.labels.append(chain_ax.text(i + 0.425, 0.5, "", ha="center", va="center", fontsize=10))
+            chain_ax.text(i + 0.425, 1.2, f"i={i}", ha="center", va="center", fontsize=9)
+        (self._curve,) = self.ax.plot([], [], label="output as a function of x")
+        (self._tangent,) = self.ax.plot([], [], "--", label="tangent, slope from the tape")
+        (self._point,) = self.ax.plot([], [], "o", color="black")
+        self.ax.set_xlim(low, high)
+        self.ax.set_xlabel("x")
+        self.ax.grid(alpha=0.3)
+        self.ax.legend(loc="upper left", fontsize=9)
+
+        self.x = widgets.FloatSlider(value=point, min=low, max=high, step=0.1, description="x")
+        self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description="loop count y")
+        self.readout = widgets.HTML()
+        self.widget = explorer_box(self, widgets.HBox([self.x, self.y]), self.readout, self.image)
+        self.x.observe(self._update, names="value")
+        self.y.observe(self._update, names="value")
+        self._update()
+
+    def _update(self, _change: Any = None) -> None:
+        x0, count = float(self.x.value), int(self.y.value)
+        self.recorded = [i for i in self.steps if i < count]
+        k = self.power = len(self.recorded)
+        self.derivative = tape_loop_derivative(x0, count, self.when)
+        self.by_hand = power_rule(x0, k)
+        for i, (box, label) in enumerate(zip(self.boxes, self.labels, strict=True)):
+            if i in self.recorded:
+                box.set(facecolor="C1", linestyle="-", alpha=1.0)
+                label.set_text("× x")
+            elif i < count:
+                box.set(facecolor="0.85", linestyle="-", alpha=1.0)
+                label.set_text("skip")
+            else:
+                box.set(facecolor="white", linestyle=":", alpha=0.6)
+                label.set_text("")
+        self.chain_ax.set_title(
+            f"loop steps (multiply when {self.rule}): {_times(k)} recorded", fontsize=10
+        )
+        ys = self.grid**k
+        y0 = x0**k
+        self._curve.set_data(self.grid, ys)
+        self._tangent.set_data(self.grid, y0 + self.derivative * (self.grid - x0))
+        self._point.set_data([x0], [y0])
+        self.ax.set_ylim(*padded(ys))
+        self.ax.set_title(
+            f"output = {_power_text(k)}: derivative at x = {x0:.2f} is {self.derivative:.4g}", fontsize=10
+        )
+        self.readout.value = self._readout(x0, count)
+        self.picture.show()
+
+    def _readout(self, x0: float, count: int) -> str:
+        lines = []
+        for i in range(count):
+            if i in self.recorded:
+                lines.append(f"i={i}: <b>multiply by x</b> (recorded)")
+            else:
+                lines.append(f"i={i}: skipped, {html.escape(self.rule)} is false (nothing recorded)")
+        steps = "<br>".join(lines) if lines else "the loop does not run at all (y = 0)"
+        k = self.power
+        if k == 0:
+            result = (
+                "The output stays the constant 1.0: no recorded path leads from x to it, so the tape has "
+                f"nothing to differentiate (plain <code>tape.gradient</code> gives None; read it as 0). "
+                f"Derivative: <b>{self.derivative:g}</b>."
+            )
+        else:
+            product = " · ".join(["1.0"] + ["x"] * k)
+            hand = "1" if k == 1 else f"{k}·{x0:.2f}{_sup(k - 1)}"
+            result = (
+                f"output = {product} = x{_sup(k)}, so by hand d/dx x{_sup(k)} = {_derivative_html(k)} "
+                f"= {hand} = <b>{self.by_hand:.4g}</b>; the tape gives <b>{self.derivative:.4g}</b>."
+            )
+        return f"<b>Operations that ran (and were recorded)</b>, y = {count}:<br>{steps}<br>{result}"
+
+    def value(self) -> dict[str, Any]:
+        """What the explorer shows now: x, y, the recorded steps, k, the tape's and the hand derivative."""
+        return {
+            "x": float(self.x.value),
+            "y": int(self.y.value),
+            "recorded": list(self.recorded),
+            "k": self.power,
+            "tape": self.derivative,
+            "by_hand": self.by_hand,
+        }
+
+
+def _sup(k: int) -> str:
+    return "" if k == 1 else f"<sup>{k}</sup>"
+
+
+def _derivative_html(k: int) -> str:
+    return "1" if k == 1 else f"{k}·x{_sup(k - 1)}"
+
+
+def loop_explorer(
+    x: float = 2.0,
+    y: int = 6,
+    when: Callable[[int], Any] | None = None,
+    rule: str | None = None,
+    max_count: int = 8,
+) -> ExplorerBox:
+    """The loop example live: pick x and the loop count y, see what was recorded and the derivative."""
+    return LoopExplorer(x, y, when, rule, max_count).widget

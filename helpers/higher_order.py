@@ -1,0 +1,314 @@
+"""Higher-order derivatives: f′, f″, f‴ … from nested gradient tapes (TensorFlow) or create_graph
+(PyTorch), a picture of f and its derivatives, and the explorer that moves a point along them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from helpers.derivatives import _NO_PATH, _call, _scalar_output
+from helpers.functions import sin
+from helpers.tangent import check_range, padded
+from helpers.values import LearnerInputError, describe, require_function, to_array, to_point
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+
+# name shown to the learner -> function; the explorer offers these. Powers are written as products:
+# TensorFlow's rule for x**k computes 0 · 0⁻¹ = NaN at x = 0 once the order passes k (chapter 05).
+EXAMPLES: dict[str, Callable[[Any], Any]] = {
+    "x³": lambda x: x * x * x,
+    "x⁴ − 2x²": lambda x: x * x * x * x - 2 * x * x,
+    "sin(x)": sin,
+    "5x³ + 2x² + 4x + 8": lambda x: 5 * x * x * x + 2 * x * x + 4 * x + 8,
+}
+
+_PRIMES = ["f", "f′", "f″", "f‴"]
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def derivative_name(k: int) -> str:
+    """'f', 'f′', 'f″', 'f‴', then 'f⁽⁴⁾', 'f⁽⁵⁾' …: how the k-th derivative is written."""
+    return _PRIMES[k] if k < len(_PRIMES) else f"f⁽{str(k).translate(_SUPERSCRIPTS)}⁾"
+
+
+def check_order(n: Any, lowest: int = 1, highest: int | None = None) -> int:
+    """The order of a derivative as an int, with a sentence for a fraction, a float or text."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise LearnerInputError(
+            f"n is how many times to differentiate, a whole number such as 2 for f″, "
+            f"but it is {describe(n)}."
+        )
+    n = int(n)
+    if n < lowest or (highest is not None and n > highest):
+        upper = f" and at most {highest}" if highest is not None else ""
+        raise ValueError(f"n must be at least {lowest}{upper} here; got {n}.")
+    return n
+
+
+# TensorFlow
+
+
+def _tf_chain(f: Callable, source: Any, n: int, check: Callable[[Any], None]) -> list:
+    """[f, f′, …, f⁽ⁿ⁾] at source: each tape records the computation of the derivative below it."""
+    import tensorflow as tf
+
+    if n == 0:
+        y = _call(f, source)
+        check(y)
+        return [y]
+    with tf.GradientTape() as tape:
+        tape.watch(source)
+        # The inner tapes call .gradient() in here, so this tape records those operations too.
+        lower = _tf_chain(f, source, n - 1, check)
+    grad = tape.gradient(lower[-1], source)
+    if grad is None:
+        if n == 1:  # f itself does not use x: a mistake, as in tf_derivative
+            raise ValueError(_NO_PATH.format(library="TensorFlow"))
+        grad = tf.zeros_like(source)  # a constant lower derivative: this one is 0 everywhere
+    return [*lower, grad]
+
+
+def tf_derivatives(f: Callable, x: Any, n: int) -> list[float]:
+    """[f(x), f′(x), …, f⁽ⁿ⁾(x)] from n nested tf.GradientTapes, as Python floats (float32 arithmetic)."""
+    import tensorflow as tf
+
+    require_function(f)
+    n = check_order(n, lowest=0)
+    source = tf.constant(to_point(x), dtype=tf.float32)
+    chain = _tf_chain(f, source, n, lambda y: _scalar_output(y, "tensorflow"))
+    return [float(tf.reshape(v, ()).numpy()) for v in chain]
+
+
+def tf_nth_derivative(f: Callable, x: Any, n: int) -> float:
+    """The n-th derivative f⁽ⁿ⁾(x) from n nested tf.GradientTapes, as a Python float (n = 0: f(x))."""
+    return tf_derivatives(f, x, n)[-1]
+
+
+def derivative_curves(f: Callable, xs: Any, n: int) -> np.ndarray:
+    """f, f′, …, f⁽ⁿ⁾ on a whole grid at once (shape (n + 1, len(xs))), from nested tapes.
+
+    Works because f acts element by element: the gradient of the grid's outputs with respect to
+    the grid holds each point's own derivative.
+    """
+    import tensorflow as tf
+
+    require_function(f)
+    n = check_order(n, lowest=0)
+    grid = to_array(xs, "xs")
+    if grid.ndim != 1 or grid.size < 2:
+        raise ValueError(
+            f"xs must be a 1-D grid of points such as np.linspace(-2, 2, 200); got shape {grid.shape}."
+        )
+    source = tf.constant(grid, dtype=tf.float32)
+
+    def same_shape(y: Any) -> None:
+        shape = tuple(getattr(y, "shape", ()))
+        if shape != grid.shape:
+            raise LearnerInputError(
+                f"f must work element by element (one output per x), but for {grid.size} points it "
+                f"returned shape {shape}. Avoid reductions such as tf.reduce_sum inside f."
+            )
+
+    chain = _tf_chain(f, source, n, same_shape)
+    return np.stack([np.asarray(v.numpy(), dtype=np.float64) for v in chain])
+
+
+# PyTorch
+
+
+def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
+    """[f(x), f′(x), …, f⁽ⁿ⁾(x)] from torch.autograd.grad with create_graph=True, as Python floats."""
+    import torch
+
+    require_function(f)
+    n = check_order(n, lowest=0)
+    source = torch.tensor(to_point(x), dtype=torch.float32, requires_grad=True)
+    y = _call(f, source)
+    _scalar_output(y, "torch")
+    chain = [y.reshape(())]
+    for k in range(1, n + 1):
+        grad = None
+        if chain[-1].requires_grad:
+            # create_graph=True records the gradient computation itself, so it can be differentiated again.
+            (grad,) = torch.autograd.grad(chain[-1], source, create_graph=True, allow_unused=True)
+        if grad is None:
+            if k == 1:
+                raise ValueError(_NO_PATH.format(library="PyTorch"))
+            grad = torch.zeros_like(source)
+        chain.append(grad)
+    return [float(v.detach()) for v in chain]
+
+
+def torch_nth_derivative(f: Callable, x: Any, n: int) -> float:
+    """The n-th derivative f⁽ⁿ⁾(x) from torch.autograd.grad(..., create_graph=True), as a Python float."""
+    return torch_derivatives(f, x, n)[-1]
+
+
+# Pictures
+
+
+class DerivativePanels:
+    """One panel per derivative on a shared x axis; a point at x in each, tangents on f and f′.
+
+    The tangent to f is drawn in the colour of f′ because its slope is f′'s height at x, and the
+    tangent to f′ in the colour of f″, for the same reason.
+    """
+
+    def __init__(self, axes: Sequence[Any]) -> None:
+        self.axes = list(axes)
+        self.colours = [f"C{k}" for k in range(len(self.axes))]
+        self.curves, self.points, self.notes, self.tangents = [], [], [], []
+        for k, ax in enumerate(self.axes):
+            name = derivative_name(k)
+            (line,) = ax.plot([], [], color=self.colours[k], label=f"{name}(x)")
+            (point,) = ax.plot([], [], "o", color="black", zorder=3)
+            self.curves.append(line)
+            self.points.append(point)
+            box = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none"}
+            self.notes.append(ax.text(0.01, 0.95, "", transform=ax.transAxes, va="top", fontsize=9, bbox=box))
+            ax.set_ylabel(f"{name}(x)")
+            if k + 1 < len(self.axes) and k < 2:
+                (tangent,) = ax.plot([], [], "--", color=self.colours[k + 1], lw=1.5)
+                self.tangents.append(tangent)
+        self.marks = [ax.axvline(0.0, color="grey", lw=0.8, ls=":") for ax in self.axes]
+        self.axes[-1].set_xlabel("x")
+        self.grid = np.zeros(0)
+
+    def set_curves(self, grid: np.ndarray, curves: np.ndarray) -> None:
+        """Draw the curves (row k is the k-th derivative on grid) and fit each panel to its curve."""
+        self.grid = grid
+        for line, ax, ys in zip(self.curves, self.axes, curves, strict=True):
+            line.set_data(grid, ys)
+            ax.set_xlim(grid[0], grid[-1])
+            low, high = padded(ys)
+            ax.set_ylim(low, high + 0.25 * (high - low))  # headroom for the note in the top-left corner
+
+    def set_point(self, x0: float, values: Sequence[float]) -> None:
+        """Move the point, the dotted vertical line and the tangents to x0."""
+        for k, (point, note, mark) in enumerate(zip(self.points, self.notes, self.marks, strict=True)):
+            point.set_data([x0], [values[k]])
+            mark.set_xdata([x0, x0])
+            note.set_text(f"{derivative_name(k)}({x0:.2f}) = {values[k]:.4g}")
+            if k < len(self.tangents):
+                self.tangents[k].set_data(self.grid, values[k] + values[k + 1] * (self.grid - x0))
+                slope = f"{derivative_name(k + 1)}({x0:.2f}) = {values[k + 1]:.4g}"
+                note.set_text(f"{note.get_text()}; tangent slope {slope}")
+
+
+def plot_derivatives(
+    f: Callable,
+    x0: Any = None,
+    *,
+    n: int = 3,
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    axes: Sequence[Any] | None = None,
+    label: str = "f",
+) -> list[Any]:
+    """Draw f, f′, …, f⁽ⁿ⁾ (all from nested tapes) in n + 1 stacked panels; return their Axes.
+
+    With x0, mark the point in every panel and draw the tangents to f and f′ there.
+    """
+    import matplotlib.pyplot as plt
+
+    require_function(f)
+    n = check_order(n, lowest=1, highest=5)
+    point = None if x0 is None else to_point(x0, "x0")
+    low, high = check_range(0.5 * sum(xlim) if point is None else point, xlim)
+    if axes is None:
+        axes = plt.subplots(n + 1, 1, sharex=True, figsize=(6.4, 1.6 * (n + 1)), layout="constrained")[1]
+    axes = list(np.ravel(axes))
+    if len(axes) != n + 1:
+        raise ValueError(f"Pass {n + 1} Axes for f and its first {n} derivatives, not {len(axes)}.")
+    grid = np.linspace(low, high, 200)
+    panels = DerivativePanels(axes)
+    panels.set_curves(grid, derivative_curves(f, grid, n))
+    if point is None:
+        for mark in panels.marks:
+            mark.set_visible(False)
+    else:
+        panels.set_point(point, tf_derivatives(f, point, n))
+    axes[0].set_title(f"{label} and its first {n} derivatives, from nested gradient tapes")
+    return axes
+
+
+class DerivativesExplorer:
+    """f, f′, f″, f‴ in stacked panels; the curves are drawn once per function, the point moves."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, Callable] | None = None,
+        x: float = 1.0,
+        xlim: tuple[float, float] = (-2.0, 2.0),
+        n: int = 3,
+    ) -> None:
+        self.functions = dict(EXAMPLES if functions is None else functions)
+        if not self.functions:
+            raise ValueError("Give at least one function, for example {'x³': lambda x: x**3}.")
+        for name, f in self.functions.items():
+            require_function(f, f"the function {name!r}")
+        self.n = check_order(n, lowest=2, highest=4)
+        low, high = check_range(to_point(x), xlim)
+        self.grid = np.linspace(low, high, 200)
+        self.curves = np.zeros((self.n + 1, self.grid.size))
+        self.values: list[float] = []
+
+        self.picture = FigureImage(figsize=(6.4, 1.55 * (self.n + 1)))
+        self.image = self.picture.image
+        axes = self.picture.figure.subplots(self.n + 1, 1, sharex=True)
+        self.panels = DerivativePanels(axes)
+
+        self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
+        self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.05, description="x")
+        self.readout = widgets.HTML()
+        self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, self.image)
+        self.function.observe(self._new_function, names="value")
+        self.x.observe(self._new_x, names="value")
+        self._new_function()
+
+    @property
+    def f(self) -> Callable:
+        return self.functions[self.function.value]
+
+    @property
+    def slopes(self) -> tuple[float, float]:
+        """The slopes of the two tangents now drawn: f′(x) and f″(x)."""
+        return self.values[1], self.values[2]
+
+    def _new_function(self, _change: Any = None) -> None:
+        self.curves = derivative_curves(self.f, self.grid, self.n)  # once per function, the whole grid
+        self.panels.set_curves(self.grid, self.curves)
+        self.panels.axes[0].set_title(f"f(x) = {self.function.value}")
+        self._new_x()
+
+    def _new_x(self, _change: Any = None) -> None:
+        x0 = float(self.x.value)
+        self.values = tf_derivatives(self.f, x0, self.n)
+        self.panels.set_point(x0, self.values)
+        rest = " · ".join(
+            f"{derivative_name(k)}({x0:.2f}) = {self.values[k]:.4g}" for k in range(3, self.n + 1)
+        )
+        self.readout.value = (
+            f"At x = {x0:.2f}: f = {self.values[0]:.4g} · "
+            f"<b>f′ = {self.values[1]:.4g}</b>, the slope of the tangent to f · "
+            f"<b>f″ = {self.values[2]:.4g}</b>, the slope of the tangent to f′"
+            + (f" · {rest}" if rest else "")
+            + " (all from nested tf.GradientTapes)"
+        )
+        if not all(np.isfinite(self.values)):
+            self.readout.value += (
+                "<br>NaN: TensorFlow's rule for x**k gives 0 · 0⁻¹ at x = 0 once the order passes k; "
+                "write powers as products (x * x) or with tf.square."
+            )
+        self.picture.show()
+
+
+def derivatives_explorer(
+    functions: Mapping[str, Callable] | None = None,
+    x: float = 1.0,
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    n: int = 3,
+) -> ExplorerBox:
+    """A live view of f and its derivatives with tangents; show it as the last expression of a cell."""
+    return DerivativesExplorer(functions, x, xlim, n).widget

@@ -1,0 +1,399 @@
+"""Jacobians of vector-valued functions: by one persistent tape (a gradient per output), by
+tape.jacobian, by PyTorch and by finite differences; drawn as a labelled heatmap, static or live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from helpers.derivatives import _call
+from helpers.functions import sin
+from helpers.values import LearnerInputError, describe, framework, is_integer_valued, to_array, to_point
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def cos(x: Any) -> Any:
+    """cos in whichever library x belongs to, so the tape or autograd can follow it."""
+    kind = framework(x)
+    if kind == "tensorflow":
+        import tensorflow as tf
+
+        return tf.cos(x)
+    if kind == "torch":
+        import torch
+
+        return torch.cos(x)
+    return np.cos(x)
+
+
+def stack(parts: Sequence[Any]) -> Any:
+    """Stack the outputs f₀, f₁, … into one vector with the library they belong to (TF, PyTorch or NumPy)."""
+    kind = next((framework(p) for p in parts if framework(p) is not None), None)
+    if kind == "tensorflow":
+        import tensorflow as tf
+
+        return tf.stack(parts)
+    if kind == "torch":
+        import torch
+
+        return torch.stack(list(parts))
+    return np.stack(parts)
+
+
+# name shown to the learner -> (f, a label for each output); each f takes a vector x = (x₀, x₁).
+EXAMPLES: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {
+    "[x₀², x₀·x₁, sin x₁]": (
+        lambda x: stack([x[0] ** 2, x[0] * x[1], sin(x[1])]),
+        ("f₀ = x₀²", "f₁ = x₀·x₁", "f₂ = sin x₁"),
+    ),
+    "polar → plane [x₀·cos x₁, x₀·sin x₁]": (
+        lambda x: stack([x[0] * cos(x[1]), x[0] * sin(x[1])]),
+        ("f₀ = x₀·cos x₁", "f₁ = x₀·sin x₁"),
+    ),
+    "linear [x₀ + 2x₁, 3x₀ − x₁]": (
+        lambda x: stack([x[0] + 2 * x[1], 3 * x[0] - x[1]]),
+        ("f₀ = x₀ + 2x₁", "f₁ = 3x₀ − x₁"),
+    ),
+}
+
+
+INPUTS = ("∂/∂x₀", "∂/∂x₁")  # the explorer's column labels
+
+
+def subscript(i: int) -> str:
+    """'₀', '₁', … '₁₂': an index written as a subscript."""
+    return str(i).translate(_SUBSCRIPTS)
+
+
+# ---------------------------------------------------------------- checking what the learner passes
+
+
+def to_vector(point: Any, name: str = "point") -> np.ndarray:
+    """A 1-D float64 array of finite numbers to differentiate at, with a sentence for every misuse."""
+    if is_integer_valued(point):
+        raise LearnerInputError(
+            f"{name} is {describe(point)}. Gradients exist only for floating-point values: "
+            f"write the numbers with a decimal point ([1.0, 2.0], not [1, 2])."
+        )
+    array = to_array(point, name)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(
+            f"{name} must be a flat list of numbers such as [1.0, 2.0] (one per input x₀, x₁, …), "
+            f"but it has shape {array.shape}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinity; choose finite numbers to differentiate at.")
+    return array
+
+
+def _vector_output(y: Any, library: str, name: str = "f") -> int:
+    """The number of outputs of f(x), refusing a value the library did not compute or that is not a vector."""
+    if framework(y) != library:
+        raise ValueError(
+            f"{name}(x) returned {describe(y)}, so {library} could not follow the computation. "
+            f"Build {name} from {library} operations (no .numpy(), math.* or NumPy calls inside) "
+            f"and stack the outputs, e.g. with helpers.jacobian_plot.stack."
+        )
+    if len(y.shape) != 1:
+        raise ValueError(
+            f"{name} must return a vector (one entry per output f₀, f₁, …), but it returned shape "
+            f"{tuple(y.shape)}. For a single number use tape.gradient; otherwise stack the outputs."
+        )
+    return int(y.shape[0])
+
+
+def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[str]) -> np.ndarray:
+    """The Jacobian as a 2-D float array whose rows and columns match the labels, or a sentence why not."""
+    array = to_array(matrix, "The Jacobian")
+    if array.ndim != 2:
+        raise ValueError(
+            f"The Jacobian must be a matrix (one row per output, one column per input), but it has "
+            f"shape {array.shape}. Pass the result of tape.jacobian(y, x) for a vector y and vector x."
+        )
+    for labels, count, what in ((row_labels, array.shape[0], "row"), (col_labels, array.shape[1], "column")):
+        if isinstance(labels, str) or len(labels) != count:
+            given = "a single string" if isinstance(labels, str) else f"{len(labels)}"
+            raise ValueError(
+                f"The Jacobian has {count} {what}s, so give a list of {count} {what} labels "
+                f"(one per {'output' if what == 'row' else 'input'}); got {given}."
+            )
+    return array
+
+
+# ---------------------------------------------------------------- the Jacobian, four ways
+
+
+def tf_jacobian(f: Callable, point: Any, *, by_rows: bool = False) -> np.ndarray:
+    """The Jacobian J[i, j] = ∂fᵢ/∂xⱼ at point from TensorFlow, as a float64 array (float32 arithmetic).
+
+    by_rows=True asks one persistent tape for the gradient of each output in turn (row i is the
+    gradient of fᵢ); otherwise tape.jacobian computes all rows in one call.
+    """
+    import tensorflow as tf
+
+    if not callable(f):
+        raise LearnerInputError(
+            f"f must be a function of a vector x, such as `lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, "
+            f"but it is {describe(f)}. Pass the function itself, not its value."
+        )
+    x = tf.constant(to_vector(point), dtype=tf.float32)
+    zero = tf.UnconnectedGradients.ZERO  # an output that does not use x has a row of zeros
+    with tf.GradientTape(persistent=by_rows) as tape:
+        tape.watch(x)
+        y = _call(f, x)
+        outputs = _vector_output(y, "tensorflow")
+        parts = [y[i] for i in range(outputs)] if by_rows else []  # the slices are recorded too
+    if by_rows:
+        rows = [tape.gradient(part, x, unconnected_gradients=zero) for part in parts]
+        del tape  # release what the persistent tape holds
+        matrix = tf.stack(rows)
+    else:
+        matrix = tape.jacobian(y, x, unconnected_gradients=zero)
+    return np.asarray(matrix.numpy(), dtype=np.float64)
+
+
+def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
+    """The Jacobian at point from torch.autograd.functional.jacobian, as float64 (float32 arithmetic)."""
+    import torch
+
+    if not callable(f):
+        raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
+    x = torch.tensor(to_vector(point), dtype=torch.float32)
+    _vector_output(_call(f, x), "torch")
+    matrix = torch.autograd.functional.jacobian(f, x)
+    return np.asarray(matrix.detach().numpy(), dtype=np.float64)
+
+
+def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
+    """Central differences (f(x + h·eⱼ) − f(x − h·eⱼ)) / 2h in float64, column by column: needs no tape."""
+    if not callable(f):
+        raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
+    if not h > 0:
+        raise ValueError(f"The step h must be a small positive number such as 1e-5, not {h!r}.")
+    x = to_vector(point)
+    columns = []
+    for j in range(x.size):
+        step = np.zeros_like(x)
+        step[j] = h
+        up = to_array(_call(f, x + step), "f(x)")
+        down = to_array(_call(f, x - step), "f(x)")
+        if up.ndim != 1:
+            raise ValueError(f"f must return a vector, but it returned shape {up.shape}.")
+        columns.append((up - down) / (2 * h))
+    return np.stack(columns, axis=1)
+
+
+# ---------------------------------------------------------------- pictures
+
+
+def _number(value: float) -> str:
+    return f"{round(float(value), 3) + 0.0:.3g}"  # + 0.0 turns −0.0 into 0.0
+
+
+class JacobianHeatmap:
+    """A matrix drawn as coloured cells, each with its name ∂fᵢ/∂xⱼ and its value; `update` changes both."""
+
+    def __init__(
+        self,
+        ax: Any,
+        shape: tuple[int, int],
+        row_labels: Sequence[str],
+        col_labels: Sequence[str],
+        vmax: float = 1.0,
+    ) -> None:
+        self.ax = ax
+        self.vmax = float(vmax)
+        rows, cols = shape
+        self.image = ax.imshow(np.zeros(shape), cmap="RdBu_r", vmin=-self.vmax, vmax=self.vmax, aspect="auto")
+        self.colorbar = ax.figure.colorbar(self.image, ax=ax, shrink=0.85)
+        self.colorbar.set_label("∂fᵢ/∂xⱼ  (blue < 0 < red)")
+        ax.set_xticks(range(cols), list(col_labels))
+        ax.set_yticks(range(rows), list(row_labels))
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        ax.grid(False)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        self.texts = [
+            [ax.text(j, i, "", ha="center", va="center", fontsize=10) for j in range(cols)]
+            for i in range(rows)
+        ]
+        self.matrix = np.zeros(shape)
+
+    def update(self, matrix: np.ndarray) -> None:
+        """Show new values: cell colours, the numbers and their ink (white on dark cells)."""
+        self.matrix = np.asarray(matrix, dtype=np.float64)
+        self.image.set_data(self.matrix)
+        for i, row in enumerate(self.texts):
+            for j, text in enumerate(row):
+                value = self.matrix[i, j]
+                text.set_text(f"∂f{subscript(i)}/∂x{subscript(j)}\n{_number(value)}")
+                text.set_color("white" if abs(value) > 0.6 * self.vmax else "black")
+
+
+def plot_jacobian(
+    matrix: Any,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    ax: Any = None,
+    *,
+    vmax: float | None = None,
+    title: str | None = None,
+) -> Any:
+    """Draw a Jacobian as a heatmap: one row per output, one column per input, each cell annotated.
+
+    The labels are shown as given, e.g. row_labels=["f₀ = x₀²", …] and col_labels=["∂/∂x₀", "∂/∂x₁"].
+    """
+    import matplotlib.pyplot as plt
+
+    array = check_matrix(matrix, row_labels, col_labels)
+    if vmax is None:
+        vmax = float(np.max(np.abs(array))) or 1.0
+    elif not vmax > 0:
+        raise ValueError(
+            f"vmax is the largest |∂fᵢ/∂xⱼ| the colours show; give a positive number, not {vmax!r}."
+        )
+    if ax is None:
+        rows, cols = array.shape
+        ax = plt.subplots(figsize=(1.4 * cols + 3.2, 0.8 * rows + 1.2), layout="constrained")[1]
+    heatmap = JacobianHeatmap(ax, array.shape, row_labels, col_labels, vmax)
+    heatmap.update(array)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- the explorer
+
+
+def _functions(given: Mapping[str, Any] | None) -> dict[str, tuple[Callable, tuple[str, ...] | None]]:
+    """name -> (f, output labels or None), from a mapping of functions or (function, labels) pairs."""
+    chosen = dict(EXAMPLES if given is None else given)
+    if not chosen:
+        raise ValueError(
+            "Give at least one function, for example "
+            "{'[x₀², x₀·x₁]': lambda x: tf.stack([x[0]**2, x[0]*x[1]])}."
+        )
+    out = {}
+    for name, entry in chosen.items():
+        f, labels = entry if isinstance(entry, tuple) else (entry, None)
+        if not callable(f):
+            raise LearnerInputError(
+                f"The function {name!r} must be a function of a vector x, such as "
+                f"`lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, but it is {describe(f)}."
+            )
+        out[name] = (f, None if labels is None else tuple(labels))
+    return out
+
+
+class JacobianExplorer:
+    """Sliders for (x₀, x₁); each move recomputes the Jacobian with one persistent tape and recolours it."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, Any] | None = None,
+        point: Any = (1.0, 2.0),
+        xlim: tuple[float, float] = (-3.0, 3.0),
+    ) -> None:
+        self.functions = _functions(functions)
+        start = to_vector(point)
+        if start.size != 2:
+            raise ValueError(
+                f"The explorer has two sliders, so point must be (x₀, x₁); got {start.size} numbers."
+            )
+        low, high = (to_point(v, "xlim") for v in xlim)
+        if not low < high:
+            raise ValueError(f"xlim must be (smallest, largest) with smallest < largest; got {xlim}.")
+        if not np.all((low <= start) & (start <= high)):
+            raise ValueError(
+                f"The point ({start[0]:g}, {start[1]:g}) lies outside the slider range {low:g} … {high:g}. "
+                f"Pick a point inside it or widen xlim."
+            )
+        self.low, self.high = low, high
+        self.matrix = np.zeros((0, 2))
+        self.row_labels: tuple[str, ...] = ()
+        self.heatmap: JacobianHeatmap | None = None
+
+        self.picture = FigureImage(figsize=(6.0, 3.6))
+        self.image = self.picture.image
+        self.function = widgets.Dropdown(
+            options=list(self.functions), description="f(x) =", layout=widgets.Layout(width="22em")
+        )
+        slider = {"min": low, "max": high, "step": 0.01, "continuous_update": True}
+        self.x0 = widgets.FloatSlider(value=float(start[0]), description="x₀", **slider)
+        self.x1 = widgets.FloatSlider(value=float(start[1]), description="x₁", **slider)
+        self.readout = widgets.HTML()
+        self.widget = explorer_box(
+            self, self.function, widgets.HBox([self.x0, self.x1]), self.readout, self.image
+        )
+        self.function.observe(self._new_function, names="value")
+        self.x0.observe(self._new_point, names="value")
+        self.x1.observe(self._new_point, names="value")
+        self._new_function()
+
+    @property
+    def f(self) -> Callable:
+        return self.functions[self.function.value][0]
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return float(self.x0.value), float(self.x1.value)
+
+    def _colour_range(self) -> float:
+        """The largest |∂fᵢ/∂xⱼ| on a 5 × 5 grid of the slider range: a colour means one value everywhere."""
+        grid = np.linspace(self.low, self.high, 5)
+        largest = max(np.max(np.abs(tf_jacobian(self.f, (a, b), by_rows=True))) for a in grid for b in grid)
+        return float(largest) or 1.0
+
+    def _new_function(self, _change: Any = None) -> None:
+        matrix = tf_jacobian(self.f, self.point, by_rows=True)
+        labels = self.functions[self.function.value][1]
+        rows = labels or tuple(f"f{subscript(i)}" for i in range(matrix.shape[0]))
+        check_matrix(matrix, rows, INPUTS)
+        figure = self.picture.figure
+        figure.clear()
+        self.heatmap = JacobianHeatmap(figure.subplots(), matrix.shape, rows, INPUTS, self._colour_range())
+        self.row_labels = rows
+        self._new_point()
+
+    def _new_point(self, _change: Any = None) -> None:
+        a, b = self.point
+        self.matrix = tf_jacobian(self.f, (a, b), by_rows=True)
+        self.heatmap.update(self.matrix)
+        title = f"Jacobian of {self.function.value}\nat (x₀, x₁) = ({a:.2f}, {b:.2f})"
+        self.heatmap.ax.set_title(title, fontsize=10)
+        self.readout.value = jacobian_html(self.matrix, self.row_labels, INPUTS, (a, b))
+        self.picture.show()
+
+
+def jacobian_html(
+    matrix: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], point: Sequence[float]
+) -> str:
+    """The matrix as a small HTML table with its labels, for the explorer's readout."""
+    head = "".join(f"<th style='padding:0 1em'>{name}</th>" for name in col_labels)
+    body = "".join(
+        f"<tr><th style='text-align:left'>{label}</th>"
+        + "".join(f"<td style='text-align:right;padding:0 1em'>{_number(v)}</td>" for v in row)
+        + "</tr>"
+        for label, row in zip(row_labels, matrix, strict=True)
+    )
+    where = ", ".join(f"{v:.2f}" for v in point)
+    return (
+        f"<b>J at ({where})</b>, row i = the gradient of fᵢ, one <code>tape.gradient</code> call each "
+        f"on one persistent <code>tf.GradientTape</code>:"
+        f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{body}</table>"
+    )
+
+
+def jacobian_explorer(
+    functions: Mapping[str, Any] | None = None,
+    point: Any = (1.0, 2.0),
+    xlim: tuple[float, float] = (-3.0, 3.0),
+) -> ExplorerBox:
+    """A live Jacobian heatmap with sliders for (x₀, x₁); show it as the last expression of a cell."""
+    return JacobianExplorer(functions, point, xlim).widget
