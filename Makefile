@@ -10,7 +10,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
 WORKERS ?= 2
 
-.PHONY: lab test setup notebooks contents lint clean
+.PHONY: lab test setup notebooks contents slides handouts lint clean
 
 setup: $(STAMP)
 	@sh tools/install_dot.sh
@@ -27,13 +27,21 @@ lab: setup
 test: setup
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope
 
-# Maintainers: re-run every notebook from a clean kernel and store its outputs; regenerate tables.
-notebooks: setup
-	$(BIN)/python tools/contents.py
+# Maintainers: regenerate tables, links and slide metadata, then re-run every notebook from a
+# clean kernel and store its outputs.
+notebooks: contents
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
 
 contents: setup
 	$(BIN)/python tools/contents.py
+	$(BIN)/python tools/slides.py
+
+# Lecturers: reveal.js decks that open offline (build/slides), and copies without solutions.
+slides: setup
+	$(BIN)/python tools/slides.py --export build/slides
+
+handouts: setup
+	$(BIN)/python tools/handouts.py build/handouts
 
 lint: setup
 	$(BIN)/ruff check helpers tools tests notebooks

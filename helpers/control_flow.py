@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from helpers.tangent import padded
-from helpers.values import LearnerInputError, describe, require_function, to_point
+from helpers.values import LearnerInputError, check_range, describe, require_function, to_point
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 SEED_RULE = "1 < i < 5"
@@ -140,9 +140,7 @@ def plot_tape_derivative(
 
     if not functions:
         raise ValueError("Give at least one function, for example {'|x|': tf.abs}.")
-    low, high = (to_point(v, "xlim") for v in xlim)
-    if not low < high:
-        raise ValueError(f"xlim must be (smallest x, largest x) with smallest < largest; got {xlim}.")
+    low, high = check_range(xlim)
     points = sorted(to_point(k, "a kink") for k in kinks)
     if any(not low < k < high for k in points):
         raise ValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {list(kinks)}.")
@@ -209,9 +207,7 @@ def plot_loop_slopes(
     """The tape's derivative of the loop example across x, one line per loop count y."""
     import matplotlib.pyplot as plt
 
-    low, high = (to_point(v, "xlim") for v in xlim)
-    if not low < high:
-        raise ValueError(f"xlim must be (smallest x, largest x) with smallest < largest; got {xlim}.")
+    low, high = check_range(xlim)
     xs = np.linspace(low, high, 51)
     if ax is None:
         ax = plt.subplots()[1]
@@ -264,12 +260,8 @@ class LoopExplorer:
         self.max_count = to_count(max_count, "max_count")
         if self.max_count < 1:
             raise ValueError("max_count must be at least 1 loop step.")
-        low, high = (to_point(v, "xlim") for v in xlim)
         point = to_point(x)
-        if not low <= point <= high:
-            raise ValueError(
-                f"The point x = {point:g} lies outside the range {low:g} … {high:g}; pick one inside."
-            )
+        low, high = check_range(xlim, point=point, what="the slider's range")
         count = to_count(y, "y", self.max_count)
         self.steps = recorded_steps(self.max_count, self.when)  # also tries the rule once on every i
         self.grid = np.linspace(low, high, 200)

@@ -8,17 +8,20 @@ from typing import Any
 from helpers.values import LearnerInputError, describe, framework, require_function, to_array, to_point
 
 
-def _call(f: Callable, x: Any) -> Any:
+def call_function(f: Callable, *args: Any) -> Any:
+    """f(*args), with any failure inside the learner's function reported in a sentence, not hidden."""
     try:
-        return f(x)
-    except Exception as err:  # any failure inside the learner's function is reported, not hidden
-        raise ValueError(f"Calling f({x!r}) failed with {type(err).__name__}: {err}") from err
+        return f(*args)
+    except Exception as err:
+        shown = ", ".join(repr(a) for a in args)
+        raise ValueError(f"Calling f({shown}) failed with {type(err).__name__}: {err}") from err
 
 
-def _scalar_output(y: Any, library: str) -> None:
+def require_scalar_output(y: Any, library: str, call: str = "f(x)") -> None:
+    """Refuse an output that left the library, or that is not a single number."""
     if framework(y) != library:
         raise ValueError(
-            f"f(x) returned {describe(y)}, so {library} could not follow the computation. "
+            f"{call} returned {describe(y)}, so {library} could not follow the computation. "
             f"Build f from {library} operations (no .numpy(), math.* or NumPy calls inside)."
         )
     size = int(y.numel()) if library == "torch" else int(y.shape.num_elements())
@@ -29,7 +32,7 @@ def _scalar_output(y: Any, library: str) -> None:
         )
 
 
-_NO_PATH = (
+NO_PATH = (
     "The result does not depend on x through recorded operations, so there is no gradient. "
     "Check that f uses its argument and stays inside {library} the whole way."
 )
@@ -42,11 +45,11 @@ def tf_derivative(f: Callable, x: Any) -> float:
     require_function(f)
     source = tf.Variable(to_point(x), dtype=tf.float32)
     with tf.GradientTape() as tape:
-        y = _call(f, source)
-    _scalar_output(y, "tensorflow")
+        y = call_function(f, source)
+    require_scalar_output(y, "tensorflow")
     grad = tape.gradient(y, source)
     if grad is None:
-        raise ValueError(_NO_PATH.format(library="TensorFlow"))
+        raise ValueError(NO_PATH.format(library="TensorFlow"))
     return float(grad.numpy())
 
 
@@ -56,10 +59,10 @@ def torch_derivative(f: Callable, x: Any) -> float:
 
     require_function(f)
     source = torch.tensor(to_point(x), dtype=torch.float32, requires_grad=True)
-    y = _call(f, source)
-    _scalar_output(y, "torch")
+    y = call_function(f, source)
+    require_scalar_output(y, "torch")
     if not y.requires_grad:
-        raise ValueError(_NO_PATH.format(library="PyTorch"))
+        raise ValueError(NO_PATH.format(library="PyTorch"))
     (grad,) = torch.autograd.grad(y.reshape(()), source)
     return float(grad)
 
@@ -72,7 +75,7 @@ def finite_difference(f: Callable, x: Any, h: float = 1e-5) -> float:
         raise ValueError(f"The step h must be a small positive number such as 1e-5, not {h!r}.")
     values = []
     for shifted in (point + h, point - h):
-        out = to_array(_call(f, to_array(shifted)), "f(x)")
+        out = to_array(call_function(f, to_array(shifted)), "f(x)")
         if out.size != 1:
             raise LearnerInputError(f"f must return one number, but it returned shape {out.shape}.")
         values.append(float(out.reshape(())))

@@ -11,25 +11,13 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.functions import sin
-from helpers.values import LearnerInputError, describe, framework, to_array, to_point
+from helpers.derivatives import call_function, require_scalar_output
+from helpers.functions import cos, elementwise, sin
+from helpers.values import LearnerInputError, check_range, describe, require_function_menu, to_array, to_point
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 Limits = tuple[float, float]
 
-
-def cos(x: Any) -> Any:
-    """cos in whichever library x belongs to, so the tape or autograd can follow it."""
-    kind = framework(x)
-    if kind == "tensorflow":
-        import tensorflow as tf
-
-        return tf.cos(x)
-    if kind == "torch":
-        import torch
-
-        return torch.cos(x)
-    return np.cos(x)
 
 
 # name shown to the learner -> f(x, y); each works on NumPy, TensorFlow and PyTorch values alike.
@@ -80,48 +68,12 @@ def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
     return to_point(items[0], f"the x of {name}"), to_point(items[1], f"the y of {name}")
 
 
-def check_limits(value: float, limits: Any, axis: str) -> Limits:
-    """The plotted range of one axis, refusing one that is empty or leaves out the point."""
-    low, high = to_pair(limits, f"{axis}lim")
-    if not low < high:
-        raise ValueError(
-            f"{axis}lim must be (smallest {axis}, largest {axis}) with smallest < largest; got {limits}."
-        )
-    if not low <= value <= high:
-        raise ValueError(
-            f"The point's {axis} = {value:g} lies outside the plotted range {low:g} … {high:g}. "
-            f"Pick a point inside it or widen {axis}lim."
-        )
-    return low, high
-
-
-def _call(f: Callable, x: Any, y: Any) -> Any:
-    try:
-        return f(x, y)
-    except Exception as err:  # any failure inside the learner's function is reported, not hidden
-        raise ValueError(f"Calling f(x, y) failed with {type(err).__name__}: {err}") from err
-
-
 def _no_path(name: str, library: str) -> ValueError:
     return ValueError(
         f"{library} found no path from {name} to f(x, y), so it has no gradient for {name}. Either f "
         f"ignores {name} (then ∂f/∂{name} = 0; write `+ 0 * {name}` in f to say so) or the chain is broken: "
         f"build f from {library} operations only (no .numpy(), math.* or NumPy calls inside)."
     )
-
-
-def _require_library_scalar(out: Any, library: str) -> None:
-    if framework(out) != library:
-        raise ValueError(
-            f"f(x, y) returned {describe(out)}, so {library} could not follow the computation. "
-            f"Build f from {library} operations (no .numpy(), math.* or NumPy calls inside)."
-        )
-    size = int(out.numel()) if library == "torch" else int(out.shape.num_elements())
-    if size != 1:
-        raise ValueError(
-            f"f must return one number, but it returned shape {tuple(out.shape)}. "
-            f"Reduce it first, for example with tf.reduce_sum or .sum()."
-        )
 
 
 # ---------------------------------------------------------------- the two partial derivatives
@@ -135,8 +87,8 @@ def tf_partials(f: Callable, point: Any) -> tuple[float, float]:
     x0, y0 = to_pair(point)
     x, y = tf.Variable(x0, dtype=tf.float32), tf.Variable(y0, dtype=tf.float32)
     with tf.GradientTape() as tape:
-        out = _call(f, x, y)
-    _require_library_scalar(out, "tensorflow")
+        out = call_function(f, x, y)
+    require_scalar_output(out, "tensorflow", "f(x, y)")
     dx, dy = tape.gradient(out, [x, y])  # one call, two sources, two gradients in the same order
     for grad, name in ((dx, "x"), (dy, "y")):
         if grad is None:
@@ -152,8 +104,8 @@ def torch_partials(f: Callable, point: Any) -> tuple[float, float]:
     x0, y0 = to_pair(point)
     x = torch.tensor(x0, dtype=torch.float32, requires_grad=True)
     y = torch.tensor(y0, dtype=torch.float32, requires_grad=True)
-    out = _call(f, x, y)
-    _require_library_scalar(out, "torch")
+    out = call_function(f, x, y)
+    require_scalar_output(out, "torch", "f(x, y)")
     if not out.requires_grad:
         raise _no_path("x or y", "torch")
     dx, dy = torch.autograd.grad(out.reshape(()), [x, y], allow_unused=True)
@@ -171,7 +123,7 @@ def finite_difference_partials(f: Callable, point: Any, h: float = 1e-5) -> tupl
         raise ValueError(f"The step h must be a small positive number such as 1e-5, not {h!r}.")
 
     def value(x: float, y: float) -> float:
-        out = to_array(_call(f, np.float64(x), np.float64(y)), "f(x, y)")
+        out = to_array(call_function(f, np.float64(x), np.float64(y)), "f(x, y)")
         if out.size != 1:
             raise LearnerInputError(f"f must return one number, but it returned shape {out.shape}.")
         return float(out.reshape(()))
@@ -184,19 +136,7 @@ def finite_difference_partials(f: Callable, point: Any, h: float = 1e-5) -> tupl
 def surface(f: Callable, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """f on a grid (element by element), for functions written with NumPy, TensorFlow or PyTorch."""
     require_function2(f)
-    try:
-        zs = f(xs, ys)
-    except TypeError:  # torch operations refuse NumPy arrays
-        import torch
-
-        zs = f(torch.from_numpy(xs), torch.from_numpy(ys))
-    zs = to_array(zs, "f(x, y) on a grid of points")
-    if zs.shape != xs.shape:
-        raise LearnerInputError(
-            f"f must work element by element (one output per point), but for a grid of shape {xs.shape} "
-            f"it returned shape {zs.shape}. Avoid reductions such as tf.reduce_sum inside f."
-        )
-    return zs
+    return elementwise(f, xs, ys, call="f(x, y)")
 
 
 def tf_partials_on_grid(f: Callable, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -207,7 +147,7 @@ def tf_partials_on_grid(f: Callable, xs: np.ndarray, ys: np.ndarray) -> tuple[np
     x, y = tf.constant(xs, dtype=tf.float32), tf.constant(ys, dtype=tf.float32)
     with tf.GradientTape() as tape:
         tape.watch([x, y])
-        out = _call(f, x, y)
+        out = call_function(f, x, y)
         # Each output depends only on its own grid point, so the gradient of the sum holds every
         # point's partial derivatives, in the shape of the grid (the shape of the source).
         total = tf.reduce_sum(out)
@@ -326,7 +266,7 @@ def plot_gradient_field(
 
     require_function2(f)
     x0, y0 = to_pair(point)
-    xlim, ylim = check_limits(x0, xlim, "x"), check_limits(y0, ylim, "y")
+    xlim, ylim = check_range(xlim, name="x", point=x0), check_range(ylim, name="y", point=y0)
     if ax is None:
         ax = plt.subplots(figsize=(5.5, 5.5))[1]
     picture = GradientPicture(ax, xlim, ylim, field=field)
@@ -354,13 +294,11 @@ class GradientExplorer:
         xlim: Limits = (-3.0, 3.0),
         ylim: Limits = (-3.0, 3.0),
     ) -> None:
-        self.functions = dict(EXAMPLES if functions is None else functions)
-        if not self.functions:
-            raise ValueError("Give at least one function, for example {'x·y': lambda x, y: x * y}.")
-        for name, f in self.functions.items():
-            require_function2(f, f"the function {name!r}")
+        self.functions = require_function_menu(
+            EXAMPLES if functions is None else functions, "{'x·y': lambda x, y: x * y}", require_function2
+        )
         x0, y0 = to_point(x, "x"), to_point(y, "y")
-        xlim, ylim = check_limits(x0, xlim, "x"), check_limits(y0, ylim, "y")
+        xlim, ylim = check_range(xlim, name="x", point=x0), check_range(ylim, name="y", point=y0)
 
         self.picture_widget = FigureImage(figsize=(5.4, 5.4))
         self.image = self.picture_widget.image

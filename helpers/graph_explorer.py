@@ -11,8 +11,8 @@ import ipywidgets as widgets
 from helpers.derivatives import finite_difference, tf_derivative, torch_derivative
 from helpers.functions import sin
 from helpers.graphs import GraphPicture, TextGraph, compare_graphs
-from helpers.values import require_function, to_point
-from helpers.widget_figure import ExplorerBox, explorer_box
+from helpers.values import check_range, require_function_menu, to_point
+from helpers.widget_figure import ExplorerBox, explorer_box, function_and_x
 
 # name shown to the learner -> function built from operations both libraries know.
 GRAPH_EXAMPLES: dict[str, Callable[[Any], Any]] = {
@@ -32,26 +32,17 @@ class GraphExplorer:
         x: float = 2.0,
         xlim: tuple[float, float] = (-3.0, 3.0),
     ) -> None:
-        self.functions = dict(GRAPH_EXAMPLES if functions is None else functions)
-        if not self.functions:
-            raise ValueError("Give at least one function, for example {'x²': lambda x: x**2}.")
-        for name, f in self.functions.items():
-            require_function(f, f"the function {name!r}")
+        self.functions = require_function_menu(
+            GRAPH_EXAMPLES if functions is None else functions, "{'x²': lambda x: x**2}"
+        )
         x = to_point(x)
-        low, high = (to_point(v, "xlim") for v in xlim)
-        if not low < high:
-            raise ValueError(f"xlim must be (low, high) with low < high, not {xlim!r}.")
-        if not low <= x <= high:
-            raise ValueError(
-                f"x = {x:g} is outside the slider's range {low:g} … {high:g}; widen xlim or pick another x."
-            )
+        low, high = check_range(xlim, point=x, what="the slider's range")
         self.tf_gradient = float("nan")
         self.torch_gradient = float("nan")
         self.numeric_gradient = float("nan")
         self.picture: GraphPicture | TextGraph | None = None
 
-        self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
-        self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.1, description="x")
+        self.function, self.x = function_and_x(self.functions, x, low, high)
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.text = widgets.HTML()  # used instead of the image when Graphviz is missing

@@ -9,11 +9,19 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.derivatives import _NO_PATH, _call, _scalar_output
+from helpers.derivatives import NO_PATH, call_function, require_scalar_output
 from helpers.functions import sin
-from helpers.tangent import check_range, padded
-from helpers.values import LearnerInputError, describe, require_function, to_array, to_point
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.tangent import padded
+from helpers.values import (
+    LearnerInputError,
+    check_range,
+    describe,
+    require_function,
+    require_function_menu,
+    to_array,
+    to_point,
+)
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, function_and_x
 
 # name shown to the learner -> function; the explorer offers these. Powers are written as products:
 # TensorFlow's rule for x**k computes 0 · 0⁻¹ = NaN at x = 0 once the order passes k (chapter 05).
@@ -55,7 +63,7 @@ def _tf_chain(f: Callable, source: Any, n: int, check: Callable[[Any], None]) ->
     import tensorflow as tf
 
     if n == 0:
-        y = _call(f, source)
+        y = call_function(f, source)
         check(y)
         return [y]
     with tf.GradientTape() as tape:
@@ -65,7 +73,7 @@ def _tf_chain(f: Callable, source: Any, n: int, check: Callable[[Any], None]) ->
     grad = tape.gradient(lower[-1], source)
     if grad is None:
         if n == 1:  # f itself does not use x: a mistake, as in tf_derivative
-            raise ValueError(_NO_PATH.format(library="TensorFlow"))
+            raise ValueError(NO_PATH.format(library="TensorFlow"))
         grad = tf.zeros_like(source)  # a constant lower derivative: this one is 0 everywhere
     return [*lower, grad]
 
@@ -77,7 +85,7 @@ def tf_derivatives(f: Callable, x: Any, n: int) -> list[float]:
     require_function(f)
     n = check_order(n, lowest=0)
     source = tf.constant(to_point(x), dtype=tf.float32)
-    chain = _tf_chain(f, source, n, lambda y: _scalar_output(y, "tensorflow"))
+    chain = _tf_chain(f, source, n, lambda y: require_scalar_output(y, "tensorflow"))
     return [float(tf.reshape(v, ()).numpy()) for v in chain]
 
 
@@ -125,8 +133,8 @@ def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
     require_function(f)
     n = check_order(n, lowest=0)
     source = torch.tensor(to_point(x), dtype=torch.float32, requires_grad=True)
-    y = _call(f, source)
-    _scalar_output(y, "torch")
+    y = call_function(f, source)
+    require_scalar_output(y, "torch")
     chain = [y.reshape(())]
     for k in range(1, n + 1):
         grad = None
@@ -135,7 +143,7 @@ def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
             (grad,) = torch.autograd.grad(chain[-1], source, create_graph=True, allow_unused=True)
         if grad is None:
             if k == 1:
-                raise ValueError(_NO_PATH.format(library="PyTorch"))
+                raise ValueError(NO_PATH.format(library="PyTorch"))
             grad = torch.zeros_like(source)
         chain.append(grad)
     return [float(v.detach()) for v in chain]
@@ -215,7 +223,7 @@ def plot_derivatives(
     require_function(f)
     n = check_order(n, lowest=1, highest=5)
     point = None if x0 is None else to_point(x0, "x0")
-    low, high = check_range(0.5 * sum(xlim) if point is None else point, xlim)
+    low, high = check_range(xlim, point=0.5 * sum(xlim) if point is None else point)
     if axes is None:
         axes = plt.subplots(n + 1, 1, sharex=True, figsize=(6.4, 1.6 * (n + 1)), layout="constrained")[1]
     axes = list(np.ravel(axes))
@@ -243,13 +251,11 @@ class DerivativesExplorer:
         xlim: tuple[float, float] = (-2.0, 2.0),
         n: int = 3,
     ) -> None:
-        self.functions = dict(EXAMPLES if functions is None else functions)
-        if not self.functions:
-            raise ValueError("Give at least one function, for example {'x³': lambda x: x**3}.")
-        for name, f in self.functions.items():
-            require_function(f, f"the function {name!r}")
+        self.functions = require_function_menu(
+            EXAMPLES if functions is None else functions, "{'x³': lambda x: x**3}"
+        )
         self.n = check_order(n, lowest=2, highest=4)
-        low, high = check_range(to_point(x), xlim)
+        low, high = check_range(xlim, point=to_point(x))
         self.grid = np.linspace(low, high, 200)
         self.curves = np.zeros((self.n + 1, self.grid.size))
         self.values: list[float] = []
@@ -259,8 +265,7 @@ class DerivativesExplorer:
         axes = self.picture.figure.subplots(self.n + 1, 1, sharex=True)
         self.panels = DerivativePanels(axes)
 
-        self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
-        self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.05, description="x")
+        self.function, self.x = function_and_x(self.functions, x, low, high, step=0.05)
         self.readout = widgets.HTML()
         self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, self.image)
         self.function.observe(self._new_function, names="value")

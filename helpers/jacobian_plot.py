@@ -9,40 +9,21 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.derivatives import _call
-from helpers.functions import sin
-from helpers.values import LearnerInputError, describe, framework, is_integer_valued, to_array, to_point
+from helpers.derivatives import call_function
+from helpers.functions import cos, sin, stack
+from helpers.values import (
+    LearnerInputError,
+    check_range,
+    describe,
+    framework,
+    is_integer_valued,
+    to_array,
+)
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def cos(x: Any) -> Any:
-    """cos in whichever library x belongs to, so the tape or autograd can follow it."""
-    kind = framework(x)
-    if kind == "tensorflow":
-        import tensorflow as tf
-
-        return tf.cos(x)
-    if kind == "torch":
-        import torch
-
-        return torch.cos(x)
-    return np.cos(x)
-
-
-def stack(parts: Sequence[Any]) -> Any:
-    """Stack the outputs f₀, f₁, … into one vector with the library they belong to (TF, PyTorch or NumPy)."""
-    kind = next((framework(p) for p in parts if framework(p) is not None), None)
-    if kind == "tensorflow":
-        import tensorflow as tf
-
-        return tf.stack(parts)
-    if kind == "torch":
-        import torch
-
-        return torch.stack(list(parts))
-    return np.stack(parts)
 
 
 # name shown to the learner -> (f, a label for each output); each f takes a vector x = (x₀, x₁).
@@ -145,7 +126,7 @@ def tf_jacobian(f: Callable, point: Any, *, by_rows: bool = False) -> np.ndarray
     zero = tf.UnconnectedGradients.ZERO  # an output that does not use x has a row of zeros
     with tf.GradientTape(persistent=by_rows) as tape:
         tape.watch(x)
-        y = _call(f, x)
+        y = call_function(f, x)
         outputs = _vector_output(y, "tensorflow")
         parts = [y[i] for i in range(outputs)] if by_rows else []  # the slices are recorded too
     if by_rows:
@@ -164,7 +145,7 @@ def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
     if not callable(f):
         raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
     x = torch.tensor(to_vector(point), dtype=torch.float32)
-    _vector_output(_call(f, x), "torch")
+    _vector_output(call_function(f, x), "torch")
     matrix = torch.autograd.functional.jacobian(f, x)
     return np.asarray(matrix.detach().numpy(), dtype=np.float64)
 
@@ -180,8 +161,8 @@ def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
     for j in range(x.size):
         step = np.zeros_like(x)
         step[j] = h
-        up = to_array(_call(f, x + step), "f(x)")
-        down = to_array(_call(f, x - step), "f(x)")
+        up = to_array(call_function(f, x + step), "f(x)")
+        down = to_array(call_function(f, x - step), "f(x)")
         if up.ndim != 1:
             raise ValueError(f"f must return a vector, but it returned shape {up.shape}.")
         columns.append((up - down) / (2 * h))
@@ -306,9 +287,7 @@ class JacobianExplorer:
             raise ValueError(
                 f"The explorer has two sliders, so point must be (x₀, x₁); got {start.size} numbers."
             )
-        low, high = (to_point(v, "xlim") for v in xlim)
-        if not low < high:
-            raise ValueError(f"xlim must be (smallest, largest) with smallest < largest; got {xlim}.")
+        low, high = check_range(xlim)
         if not np.all((low <= start) & (start <= high)):
             raise ValueError(
                 f"The point ({start[0]:g}, {start[1]:g}) lies outside the slider range {low:g} … {high:g}. "

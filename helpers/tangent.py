@@ -8,38 +8,14 @@ from typing import Any
 import numpy as np
 
 from helpers.derivatives import tf_derivative
-from helpers.values import LearnerInputError, require_function, to_array, to_point
+from helpers.functions import elementwise
+from helpers.values import check_range, require_function, to_point
 
 
 def curve(f: Callable, xs: np.ndarray) -> np.ndarray:
     """f evaluated element-wise on a grid, for functions written with NumPy, TensorFlow or PyTorch."""
     require_function(f)
-    try:
-        ys = f(xs)
-    except TypeError:  # torch operations refuse NumPy arrays
-        import torch
-
-        ys = f(torch.from_numpy(xs))
-    ys = to_array(ys, "f(x) on a grid of points")
-    if ys.shape != xs.shape:
-        raise LearnerInputError(
-            f"f must work element by element (one output per x), but for {xs.shape[0]} points it "
-            f"returned shape {ys.shape}. Avoid reductions such as tf.reduce_sum inside f."
-        )
-    return ys
-
-
-def check_range(x0: float, xlim: tuple[float, float]) -> tuple[float, float]:
-    """The plotted range as two floats, refusing one that is empty or leaves out the point."""
-    low, high = (to_point(v, "xlim") for v in xlim)
-    if not low < high:
-        raise ValueError(f"xlim must be (smallest x, largest x) with smallest < largest; got {xlim}.")
-    if not low <= x0 <= high:
-        raise ValueError(
-            f"The point x = {x0:g} lies outside the plotted range {low:g} … {high:g}. "
-            f"Pick a point inside it or widen xlim."
-        )
-    return low, high
+    return elementwise(f, xs)
 
 
 def plot_tangent(
@@ -55,7 +31,7 @@ def plot_tangent(
     import matplotlib.pyplot as plt
 
     point = to_point(x0, "x0")
-    low, high = check_range(point, xlim if xlim is not None else (point - 3.0, point + 3.0))
+    low, high = check_range(xlim if xlim is not None else (point - 3.0, point + 3.0), point=point)
     xs = np.linspace(low, high, 200)
     ys = curve(f, xs)
     y0 = float(curve(f, np.array([point]))[0])

@@ -10,9 +10,9 @@ import numpy as np
 
 from helpers.derivatives import tf_derivative
 from helpers.functions import EXAMPLES
-from helpers.tangent import check_range, curve, padded
-from helpers.values import require_function, to_point
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.tangent import curve, padded
+from helpers.values import check_range, require_function_menu, to_point
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, function_and_x
 
 
 class TangentExplorer:
@@ -24,12 +24,10 @@ class TangentExplorer:
         x: float = 1.0,
         xlim: tuple[float, float] = (-4.0, 4.0),
     ) -> None:
-        self.functions = dict(EXAMPLES if functions is None else functions)
-        if not self.functions:
-            raise ValueError("Give at least one function, for example {'x²': lambda x: x**2}.")
-        for name, f in self.functions.items():
-            require_function(f, f"the function {name!r}")
-        low, high = check_range(to_point(x), xlim)
+        self.functions = require_function_menu(
+            EXAMPLES if functions is None else functions, "{'x²': lambda x: x**2}"
+        )
+        low, high = check_range(xlim, point=to_point(x))
         self.grid = np.linspace(low, high, 200)
         self.slope = float("nan")
 
@@ -43,8 +41,7 @@ class TangentExplorer:
         self.ax.set_xlabel("x")
         self.ax.grid(alpha=0.3)
 
-        self.function = widgets.Dropdown(options=list(self.functions), description="f(x) =")
-        self.x = widgets.FloatSlider(value=x, min=low, max=high, step=0.1, description="x")
+        self.function, self.x = function_and_x(self.functions, x, low, high)
         self.readout = widgets.HTML()
         self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, self.image)
         self.function.observe(self._new_function, names="value")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -94,3 +95,33 @@ def require_function(f: Any, name: str = "f") -> None:
             f"{name} must be a function of x, such as `lambda x: x**2`, "
             f"but it is {describe(f)}. Pass the function itself, not its value."
         )
+
+
+def check_range(
+    bounds: Any, *, name: str = "x", point: float | None = None, what: str = "the plotted range"
+) -> tuple[float, float]:
+    """(smallest, largest) as floats, refusing an empty range or one that leaves out the point."""
+    low, high = (to_point(v, f"{name}lim") for v in bounds)
+    if not low < high:
+        raise ValueError(
+            f"{name}lim must be (smallest {name}, largest {name}) with smallest < largest; "
+            f"got {tuple(bounds)}."
+        )
+    if point is not None and not low <= point <= high:
+        raise ValueError(
+            f"The point {name} = {point:g} lies outside {what} {low:g} … {high:g}. "
+            f"Pick a point inside it or widen {name}lim."
+        )
+    return low, high
+
+
+def require_function_menu(
+    functions: Any, example: str, check: Callable[[Any, str], None] = require_function
+) -> dict[str, Callable]:
+    """A non-empty {name: function} menu for an explorer, each entry checked by `check`."""
+    menu = dict(functions)
+    if not menu:
+        raise ValueError(f"Give at least one function, for example {example}.")
+    for label, f in menu.items():
+        check(f, f"the function {label!r}")
+    return menu

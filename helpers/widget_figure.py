@@ -29,11 +29,13 @@ class FigureImage:
     much faster than rebuilding the figure from scratch.
     """
 
-    def __init__(self, figsize: tuple[float, float] = (6.0, 3.6), dpi: int = 80) -> None:
+    def __init__(self, figsize: tuple[float, float] = (6.0, 3.6), dpi: int = 100) -> None:
         # Scaling the dpi keeps the layout and enlarges lines and text together (presentation mode).
         self.figure = Figure(figsize=figsize, dpi=dpi * display_scale(), layout="constrained")
         FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png")
+        # Shown at its own pixel size: stretched to the page width it would look blurred.
+        width = round(figsize[0] * self.figure.dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
 
     def png(self) -> bytes:
         """The figure as it is now, as PNG bytes."""
@@ -51,3 +53,12 @@ def explorer_box(explorer: Any, *rows: widgets.Widget) -> ExplorerBox:
     box = ExplorerBox(list(rows))
     box.explorer = explorer
     return box
+
+
+def function_and_x(
+    functions: dict, x: float, low: float, high: float, step: float = 0.1
+) -> tuple[widgets.Dropdown, widgets.FloatSlider]:
+    """The usual explorer controls: a menu of functions and a slider for x."""
+    menu = widgets.Dropdown(options=list(functions), description="f(x) =")
+    slider = widgets.FloatSlider(value=x, min=low, max=high, step=step, description="x")
+    return menu, slider

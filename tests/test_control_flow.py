@@ -115,7 +115,7 @@ def test_text_form_explains_itself():
         ({"y": 9}, ValueError, "between 0 and 8"),
         ({"y": "6"}, LearnerInputError, "number of loop steps"),
         ({"x": tf.constant(2)}, LearnerInputError, "floating-point"),
-        ({"x": 10.0}, ValueError, "outside the range"),
+        ({"x": 10.0}, ValueError, "outside the slider's range"),
         ({"when": 3}, LearnerInputError, "must be a function"),
         ({"when": lambda i: 1 / (i - 3)}, ValueError, r"when\(3\) failed"),
         ({"max_count": 0}, ValueError, "at least 1"),

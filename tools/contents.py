@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
+import regenerate
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -111,24 +112,11 @@ def expected_files() -> dict[Path, str]:
 
 def stale() -> list[str]:
     """Files whose generated parts do not match the notebooks (relative paths)."""
-    return [
-        str(path.relative_to(ROOT))
-        for path, text in expected_files().items()
-        if path.read_text(encoding="utf-8") != text
-    ]
+    return regenerate.stale(expected_files())
 
 
 def main(argv: list[str]) -> int:
-    if "--check" in argv:
-        old = stale()
-        for name in old:
-            print(f"stale: {name} (run `python tools/contents.py`)")
-        return 1 if old else 0
-    for path, text in expected_files().items():
-        if path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            print(f"updated {path.relative_to(ROOT)}")
-    return 0
+    return regenerate.apply(expected_files(), "--check" in argv, "python tools/contents.py")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,113 @@
+"""Every chapter can be presented: slide metadata follows the anatomy, and the exported reveal.js
+decks have one slide per marked cell and load nothing from the internet."""
+
+import re
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import slides  # noqa: E402
+
+CHAPTERS = slides.notebooks()
+
+
+def test_slide_metadata_is_fresh():
+    assert slides.stale() == [], "run `make contents` (python tools/slides.py)"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_slides_follow_the_lecture_plan(path):
+    cells = nbformat.read(path, as_version=4).cells
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in cells]
+    assert kinds[0] == "slide", "the title is a slide of its own"
+    for cell, kind in zip(cells, kinds, strict=True):
+        text = cell.source.lstrip()
+        if cell.cell_type == "markdown" and text.startswith("**Exercise"):
+            assert kind == "slide", "every exercise starts its own slide"
+        if cell.cell_type == "code" and "helpers.setup(" in cell.source:
+            assert kind == "notes", "the setup cell goes to the speaker notes"
+        if text.startswith("<!-- generated: navigation -->"):
+            assert kind == "skip"
+    # one idea per slide: no slide or sub-slide runs on for more than a handful of cells
+    runs, current = [], 0
+    for kind in kinds:
+        current = 1 if kind in ("slide", "subslide") else current + 1
+        runs.append(current)
+    assert max(runs) <= 12, f"{path.name} has a slide of {max(runs)} cells"
+
+
+class _Sections(HTMLParser):
+    """Counts reveal.js slides (top-level <section>) and all vertical slides (nested ones)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = self.top = self.nested = 0
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.depth += 1
+            self.top += self.depth == 1
+            self.nested += self.depth == 2
+        if tag in ("script", "link") and (attrs.get("src") or attrs.get("href")):
+            self.sources.append(attrs.get("src") or attrs.get("href"))
+
+    def handle_endtag(self, tag):
+        self.depth -= tag == "section"
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    target = tmp_path_factory.mktemp("slides")
+    return target, {deck.name.removesuffix(".slides.html"): deck for deck in slides.export(target)}
+
+
+def test_one_deck_per_chapter_with_one_slide_per_marked_cell(decks):
+    target, built = decks
+    assert sorted(built) == [p.stem for p in CHAPTERS]
+    for path in CHAPTERS:
+        cells = nbformat.read(path, as_version=4).cells
+        counts = Counter(c.metadata["slideshow"]["slide_type"] for c in cells)
+        parsed = _Sections()
+        parsed.feed(built[path.stem].read_text(encoding="utf-8"))
+        assert parsed.top == counts["slide"], path.name
+        assert parsed.nested == counts["slide"] + counts["subslide"], path.name
+
+
+def test_decks_open_offline(decks):
+    target, built = decks
+    html = built["01_gradient_tape"].read_text(encoding="utf-8")
+    parsed = _Sections()
+    parsed.feed(html)
+    local = [src.split("?")[0] for src in parsed.sources if not re.match(r"https?://", src)]
+    assert any("reveal.js/dist/reveal.css" in src for src in local)
+    for src in local:
+        assert (target / src).is_file(), f"{src} is missing beside the deck"
+    for needed in ("vendor/reveal.js/dist/reveal.js", "vendor/mathjax/MathJax.js"):
+        assert needed in html and (target / needed).is_file()
+    assert not [s for s in parsed.sources if re.match(r"https?://", s)], "a deck loads a script from the web"
+
+
+def test_handouts_drop_the_solutions_and_keep_the_exercises(tmp_path):
+    import handouts
+
+    for copy in handouts.write_handouts(tmp_path):
+        original = nbformat.read(ROOT / "notebooks" / copy.name, as_version=4).cells
+        kept = nbformat.read(copy, as_version=4).cells
+        solutions = [c for c in original if handouts.is_solution(c)]
+        assert not any(handouts.is_solution(c) for c in kept)
+        assert len(kept) == len(original) - len(solutions)
+        exercise_cells = [
+            [c.source for c in cells if c.cell_type == "code" and "helpers.check(" in c.source]
+            for cells in (kept, original)
+        ]
+        assert exercise_cells[0] == exercise_cells[1]
+        if not copy.name.startswith("00_"):
+            assert solutions, f"{copy.name} had no solution to remove"
