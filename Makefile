@@ -21,8 +21,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $@
 
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--port=9999 --no-browser"
+LAB_ARGS ?=
+
+# Opens your own copies in my-notebooks/ (made on first run, new chapters added later, never
+# overwritten), on 127.0.0.1 only, with a token JupyterLab prints.
 lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+	$(BIN)/python tools/my_notebooks.py
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)/my-notebooks" $(ALLOW_ROOT) $(LAB_ARGS) \
+		my-notebooks/00_start_here.ipynb
 
 test: setup
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope

@@ -5,13 +5,14 @@ which is the strongest offline check.
 """
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
+
+from tests.repo_copy import copy_tracked
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^)\s\"']+")
@@ -38,12 +39,7 @@ def test_launch_links_open_an_existing_notebook_in_jupyterlab(where, link):
 
 
 def test_repo2docker_builds_the_conda_environment_and_installs_helpers(tmp_path):
-    # A clean copy of the tracked files, as Binder would clone them (no .venv, no caches).
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
-    for name in files.stdout.splitlines():
-        if (ROOT / name).is_file():
-            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, tmp_path / name)
+    copy_tracked(tmp_path)  # as Binder would clone it: no .venv, no caches
     repo2docker = Path(sys.executable).with_name("repo2docker")
     done = subprocess.run(
         [str(repo2docker), "--no-build", "--debug", str(tmp_path)],

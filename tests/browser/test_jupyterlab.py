@@ -129,8 +129,26 @@ def nudge(page, widget, presses: int = 5) -> None:
     toggle.first.click()
 
 
+# What each chapter's explorer must show after its first control moved, computed from the values
+# its sliders now read (by hand, for the function each explorer shows first).
+SHOWS = {
+    "01_gradient_tape.ipynb": lambda x: [f"f′({x:.2f}) = {2 * x:.4g}"],
+    "02_multiple_sources.ipynb": lambda x, y: [f"∂f/∂x = {2 * x:g}, ∂f/∂y = {6 * y:g}"],
+    "03_persistent_tapes.ipynb": lambda x0, x1: [f"f₀ = x₀²\t{2 * x0:.3g}"],
+    "04_control_flow.ipynb": lambda x, y: [f"y = {y:g}", f"= {3 * x * x:g}"],  # y = 6 gives x³
+    "05_higher_order.ipynb": lambda x: [f"f′ = {3 * x * x:.4g}", f"f″ = {6 * x:.4g}"],
+    "06_linear_regression.ipynb": lambda lr, steps, w, b: [f"lr = {lr:.2f}", f"after {steps:g} steps"],
+    "07_pytorch_autograd.ipynb": lambda x: [f"tape.gradient gives {15 * x * x + 4 * x + 4:g}"],
+    "08_common_pitfalls.ipynb": lambda: ["torch.tensor(3, requires_grad=True)"],  # the PyTorch case
+}
+
+
+def slider_values(widget) -> list[float]:
+    return [float(t.replace("−", "-")) for t in widget.locator(".widget-readout").all_inner_texts()]
+
+
 @pytest.mark.parametrize("name", [n for n in NOTEBOOKS if not n.startswith("00_")])
-def test_moving_an_explorer_slider_redraws_it(browser, lab, name):
+def test_moving_an_explorer_redraws_it_for_the_new_value(browser, lab, name):
     page = open_and_run(browser, lab, name)
     found = explorers(page)
     assert found, f"{name} shows no explorer (a widget with a picture)"
@@ -141,6 +159,10 @@ def test_moving_an_explorer_slider_redraws_it(browser, lab, name):
         changed(picture, before_picture)
         page.wait_for_function(
             "([el, old]) => el.innerText !== old", arg=[widget.element_handle(), before_text]
+        )
+    for expected in SHOWS[name](*slider_values(found[0])):
+        page.wait_for_function(
+            "([el, words]) => el.innerText.includes(words)", arg=[found[0].element_handle(), expected]
         )
     page.close()
 
