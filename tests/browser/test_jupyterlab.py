@@ -179,3 +179,22 @@ def test_tangent_explorer_shows_the_slope_of_the_new_point(browser, lab):
     page.wait_for_function("el => el.innerText.includes('f′(3.70) = 7.4')", arg=widget.element_handle())
     page.screenshot(path=str(SCREENSHOTS / "01_gradient_tape-explorer-moved.png"))
     page.close()
+
+
+def test_rise_presents_a_chapter_with_its_slides(browser, lab):
+    """jupyterlab-rise serves the live slideshow at /rise/<notebook>: one slide per marked cell."""
+    import nbformat
+
+    base, token = lab
+    name = "01_gradient_tape.ipynb"
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in nbformat.read(ROOT / "notebooks" / name, 4).cells]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{base}/rise/{name}?token={token}")
+    page.wait_for_selector(".reveal.ready", timeout=120_000)
+    top = page.locator(".reveal .slides > section").count()
+    assert top == kinds.count("slide")
+    assert page.locator(".reveal .slides > section > section").count() == top + kinds.count("subslide")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.reveal .slides > section.present h2')")
+    page.screenshot(path=str(SCREENSHOTS / "01_gradient_tape-rise.png"))
+    page.close()
