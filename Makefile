@@ -10,7 +10,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
 WORKERS ?= 2
 
-.PHONY: lab test setup notebooks contents slides handouts lint clean
+.PHONY: lab test setup notebooks contents slides handouts lint bench clean
 
 setup: $(STAMP)
 	@sh tools/install_dot.sh
@@ -49,6 +49,11 @@ slides: setup
 
 handouts: setup
 	$(BIN)/python tools/handouts.py build/handouts
+
+# Maintainers: the performance benchmark, printed and written to docs/benchmark.md and the README.
+# FULL=1 also times `make test` end to end (a few minutes more).
+bench: setup
+	$(BIN)/python tools/bench.py $(if $(FULL),--test-command,)
 
 lint: setup
 	$(BIN)/ruff check helpers tools tests notebooks

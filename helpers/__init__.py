@@ -31,6 +31,7 @@ from helpers.higher_order import (
     torch_nth_derivative,
 )
 from helpers.jacobian_plot import jacobian_explorer, plot_jacobian
+from helpers.optional import MissingLibrary, optional_import
 from helpers.pitfalls import pitfall_explorer, plot_pitfall_summary
 from helpers.regression import regression_explorer
 from helpers.tangent import plot_tangent
@@ -49,6 +50,8 @@ __all__ = [
     "graph_explorer",
     "jacobian_explorer",
     "loop_explorer",
+    "MissingLibrary",
+    "optional_import",
     "pitfall_explorer",
     "plot_loop_derivatives",
     "plot_loop_slopes",

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from helpers.exercises import EXERCISES
-from helpers.values import LearnerInputError, to_array
+from helpers.values import LearnerInputError, attached, to_array
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,29 @@ class Verdict:
 
 def evaluate(exercise: str, answer: Any) -> Verdict:
     """Judge an answer to one exercise without printing anything."""
-    if exercise not in EXERCISES:
+    if not (isinstance(exercise, str) and exercise in EXERCISES):
+        if isinstance(answer, str) and answer in EXERCISES:
+            raise KeyError(f"The exercise name comes first: helpers.check({answer!r}, answer).")
         known = ", ".join(sorted(EXERCISES))
         raise KeyError(f"There is no exercise called {exercise!r}; the known ones are: {known}.")
     spec = EXERCISES[exercise]
     if answer is None or answer is Ellipsis:
         return Verdict(
             "unanswered",
-            "✏️ Not answered yet: replace the `...` with your answer and run the cell again.",
+            "✏️ Not answered yet: replace the `...` with your answer and run the cell again."
+            + ("" if answer is Ellipsis else _NONE_NOTE),
+        )
+    if _holds_ellipsis(answer):
+        return Verdict(
+            "unanswered",
+            "✏️ Not finished yet: replace every `...` in your answer with a number and run the cell again.",
         )
     try:
         given = to_array(answer, "Your answer")
     except LearnerInputError as err:
         return Verdict("invalid", f"✘ Not yet: {err} Give the number itself, for example 1.5 (no quotes).")
+    except ValueError as err:  # a ragged list
+        return Verdict("wrong", f"✘ Not yet: {err} Hint: {spec.hint}")
     expected = np.asarray(spec.answer, dtype=np.float64)
     if given.shape != expected.shape and given.size != expected.size:
         wanted = "a single number" if expected.ndim == 0 else f"shape {expected.shape}"
@@ -51,8 +61,34 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
     if not np.all(np.isfinite(given)):
         return Verdict("wrong", f"✘ Not yet: your answer contains NaN or infinity. Hint: {spec.hint}")
     if np.allclose(given, expected, rtol=spec.rtol, atol=spec.atol):
-        return Verdict("correct", f"✔ Correct! {spec.question}: {_show(expected)}.")
+        return Verdict("correct", f"✔ Correct! {spec.question}: {_show(expected)}." + _attached_note(answer))
     return Verdict("wrong", f"✘ Not yet: {_show(given)} is not right. Hint: {spec.hint}")
+
+
+# An answer of None is usually a gradient that came back empty, not a forgotten `...`.
+_NONE_NOTE = (
+    "\n  (If you did, your answer is None: tape.gradient returns None when the result does not depend on "
+    "the source through recorded operations, for example after .numpy() inside the tape, and x.grad "
+    "stays None until backward() has run.)"
+)
+
+
+def _attached_note(answer: Any) -> str:
+    """A second line for a right number still attached to autograd: fine here, but say how to let go."""
+    if not attached(answer):
+        return ""
+    return (
+        "\n  (Your answer is a PyTorch tensor still attached to autograd's graph, requires_grad=True. "
+        "That is fine for this check; to keep just the number, write .item() for one number "
+        "or .detach() for a tensor.)"
+    )
+
+
+def _holds_ellipsis(answer: Any) -> bool:
+    """True for a list such as [..., ...] or [12.0, ...]: an answer only partly filled in."""
+    if isinstance(answer, (list, tuple)):
+        return any(item is Ellipsis or _holds_ellipsis(item) for item in answer)
+    return False
 
 
 def _show(array: np.ndarray) -> str:

@@ -14,8 +14,19 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from helpers.derivatives import call_function, require_scalar_output
 from helpers.tangent import padded
-from helpers.values import LearnerInputError, check_range, describe, require_function, to_point
+from helpers.values import (
+    LearnerInputError,
+    check_axes,
+    check_axes_list,
+    check_range,
+    describe,
+    is_text,
+    require_function,
+    require_function_menu,
+    to_point,
+)
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 SEED_RULE = "1 < i < 5"
@@ -46,16 +57,39 @@ def to_count(y: Any, name: str = "y", most: int = MAX_STEPS) -> int:
 def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int]:
     """The loop steps i in range(y) on which the loop multiplies by x (and so the tape records)."""
     when = seed_condition if when is None else when
-    require_function(when, "when")
+    require_rule(when)
     steps = []
     for i in range(to_count(y)):
         try:
             hit = when(i)
         except Exception as err:  # the learner's rule failed: say where
             raise ValueError(f"Calling when({i}) failed with {type(err).__name__}: {err}") from err
+        try:
+            hit = bool(hit)
+        except Exception as err:  # e.g. a tensor of several truth values
+            raise ValueError(
+                f"when(i) must answer True or False for one step i, but when({i}) returned {describe(hit)}."
+            ) from err
         if hit:
             steps.append(i)
     return steps
+
+
+def require_rule(when: Any) -> None:
+    """Refuse a loop rule that cannot be called as when(i)."""
+    require_function(when, "when", of="the step i", example="`lambda i: i % 2 == 0`")
+
+
+def to_counts(counts: Any) -> list[int]:
+    """Loop counts to compare: a non-empty list of whole numbers such as range(9) or (3, 4, 5)."""
+    if is_text(counts) or not isinstance(counts, Iterable):
+        raise LearnerInputError(
+            f"counts must be a list of loop counts such as range(9) or (3, 4, 5), not {describe(counts)}."
+        )
+    values = [to_count(y) for y in counts]
+    if not values:
+        raise ValueError("counts is empty; give at least one loop count, for example range(9).")
+    return values
 
 
 def loop_product(x: Any, y: Any, when: Callable[[int], Any] | None = None) -> Any:
@@ -117,12 +151,13 @@ def tape_curve(f: Callable, xs: Iterable[float]) -> tuple[np.ndarray, np.ndarray
         source = tf.constant(float(x0))
         with tf.GradientTape() as tape:
             tape.watch(source)
-            y = f(source)
+            y = call_function(f, source)
         if not isinstance(y, tf.Tensor):
             raise ValueError(
                 f"f(x) returned {describe(y)}, so TensorFlow could not follow it. "
                 f"Build f from TensorFlow operations such as tf.abs or tf.nn.relu."
             )
+        require_scalar_output(y, "tensorflow")
         grad = tape.gradient(y, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
         values.append(float(y.numpy()))
         slopes.append(float(grad.numpy()))
@@ -138,15 +173,19 @@ def plot_tape_derivative(
     """Two panels: the functions, and the derivative the tape returns, with its value at each kink."""
     import matplotlib.pyplot as plt
 
-    if not functions:
-        raise ValueError("Give at least one function, for example {'|x|': tf.abs}.")
+    functions = require_function_menu(functions, "{'|x|': tf.abs}")
     low, high = check_range(xlim)
+    if is_text(kinks) or not isinstance(kinks, Iterable):
+        raise LearnerInputError(
+            f"kinks must be a list of the x values where f has a corner, such as (0.0,), "
+            f"not {describe(kinks)}."
+        )
     points = sorted(to_point(k, "a kink") for k in kinks)
     if any(not low < k < high for k in points):
-        raise ValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {list(kinks)}.")
+        raise ValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {points}.")
     if axes is None:
         axes = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")[1]
-    left, right = axes
+    left, right = check_axes_list(axes, 2, "the functions and their derivatives")
     edges = [low, *points, high]
     styles = ["-", "--", ":", "-."]
     for n, (name, f) in enumerate(functions.items()):
@@ -181,10 +220,10 @@ def plot_loop_derivatives(
     import matplotlib.pyplot as plt
 
     point = to_point(x)
-    ys = [to_count(y) for y in counts]
+    ys = to_counts(counts)
     tape = [tape_loop_derivative(point, y, when) for y in ys]
     hand = [power_rule(point, len(recorded_steps(y, when))) for y in ys]
-    if ax is None:
+    if check_axes(ax) is None:
         ax = plt.subplots()[1]
     bars = ax.bar(ys, tape, color="C1", label="tape")
     ax.plot(ys, hand, "k_", markersize=22, markeredgewidth=2, label="k·x^(k−1) by hand")
@@ -208,8 +247,9 @@ def plot_loop_slopes(
     import matplotlib.pyplot as plt
 
     low, high = check_range(xlim)
+    counts = to_counts(counts)
     xs = np.linspace(low, high, 51)
-    if ax is None:
+    if check_axes(ax) is None:
         ax = plt.subplots()[1]
     for y in counts:
         k = len(recorded_steps(y, when))
@@ -255,7 +295,11 @@ class LoopExplorer:
         xlim: tuple[float, float] = (-3.0, 3.0),
     ) -> None:
         self.when = seed_condition if when is None else when
-        require_function(self.when, "when")
+        require_rule(self.when)
+        if rule is not None and not isinstance(rule, str):
+            raise LearnerInputError(
+                f"rule is the loop's condition in words, a string such as 'i % 2 == 0', not {describe(rule)}."
+            )
         self.rule = rule if rule is not None else (SEED_RULE if when is None else "when(i) is true")
         self.max_count = to_count(max_count, "max_count")
         if self.max_count < 1:
@@ -292,6 +336,9 @@ class LoopExplorer:
         self.ax.set_xlabel("x")
         self.ax.grid(alpha=0.3)
         self.ax.legend(loc="upper left", fontsize=9)
+        # What _update changes; a new y range (another power of x) redraws everything.
+        self.picture.moving(*self.boxes, *self.labels, self.chain_ax.title, self._curve, self._tangent,
+                            self._point, self.ax.title)
 
         self.x = widgets.FloatSlider(value=point, min=low, max=high, step=0.1, description="x")
         self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description="loop count y")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from helpers.values import LearnerInputError, describe, framework, require_function, to_array, to_point
+from helpers.optional import require
+from helpers.values import (
+    LearnerInputError,
+    check_step,
+    describe,
+    framework,
+    require_function,
+    to_array,
+    to_point,
+)
 
 
 def call_function(f: Callable, *args: Any) -> Any:
@@ -13,17 +22,45 @@ def call_function(f: Callable, *args: Any) -> Any:
     try:
         return f(*args)
     except Exception as err:
-        shown = ", ".join(repr(a) for a in args)
-        raise ValueError(f"Calling f({shown}) failed with {type(err).__name__}: {err}") from err
+        shown = ", ".join(_short(a) for a in args)
+        message = f"Calling f({shown}) failed with {type(err).__name__}: {err}"
+        raise ValueError(message + _other_library_hint(str(err), args)) from err
 
 
-def require_scalar_output(y: Any, library: str, call: str = "f(x)") -> None:
-    """Refuse an output that left the library, or that is not a single number."""
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 and "\n" not in text else describe(value)
+
+
+def _other_library_hint(error: str, args: tuple) -> str:
+    """What to do when f was written for the other library (or NumPy) than the one calling it."""
+    kind = next((framework(a) for a in args if framework(a) is not None), None)
+    if kind == "torch" and "Can't call numpy() on Tensor that requires grad" in error:
+        return (
+            " f uses NumPy or TensorFlow on a PyTorch tensor, which autograd cannot follow: build f "
+            "from torch operations, or from + − * / ** and helpers.functions.sin / cos, which work in "
+            "every library."
+        )
+    if kind == "tensorflow" and "must be Tensor, not" in error:
+        return (
+            " f uses PyTorch on a TensorFlow tensor: build f from tf operations, or from + − * / ** and "
+            "helpers.functions.sin / cos, which work in every library."
+        )
+    return ""
+
+
+def require_library_output(y: Any, library: str, call: str = "f(x)") -> None:
+    """Refuse an output that left the library (NumPy, math.*, a plain number), which no tape can follow."""
     if framework(y) != library:
         raise ValueError(
             f"{call} returned {describe(y)}, so {library} could not follow the computation. "
             f"Build f from {library} operations (no .numpy(), math.* or NumPy calls inside)."
         )
+
+
+def require_scalar_output(y: Any, library: str, call: str = "f(x)") -> None:
+    """Refuse an output that left the library, or that is not a single number."""
+    require_library_output(y, library, call)
     size = int(y.numel()) if library == "torch" else int(y.shape.num_elements())
     if size != 1:
         raise ValueError(
@@ -55,7 +92,7 @@ def tf_derivative(f: Callable, x: Any) -> float:
 
 def torch_derivative(f: Callable, x: Any) -> float:
     """f'(x) from torch.autograd, as a Python float (float32 arithmetic, like the notebooks)."""
-    import torch
+    torch = require("torch")
 
     require_function(f)
     source = torch.tensor(to_point(x), dtype=torch.float32, requires_grad=True)
@@ -71,8 +108,7 @@ def finite_difference(f: Callable, x: Any, h: float = 1e-5) -> float:
     """The central difference (f(x+h) - f(x-h)) / 2h in float64: a check that needs no tape."""
     require_function(f)
     point = to_point(x)
-    if not h > 0:
-        raise ValueError(f"The step h must be a small positive number such as 1e-5, not {h!r}.")
+    h = check_step(h)
     values = []
     for shifted in (point + h, point - h):
         out = to_array(call_function(f, to_array(shifted)), "f(x)")

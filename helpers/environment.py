@@ -5,12 +5,16 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
+import numbers
 import os
 import random
 import shutil
 import subprocess
 import sys
 import warnings
+
+from helpers.optional import register_with_ipython
+from helpers.values import LearnerInputError, describe
 
 # Both must be set before TensorFlow is first imported: the oneDNN notice and the C++ info
 # lines are written to the process's stderr at import time, where Jupyter shows them in red.
@@ -53,6 +57,7 @@ def setup(seed: int = SEED, quiet: bool = True, presentation: bool = False) -> N
     presentation=True makes figures, fonts and widgets readable from the back of a lecture hall.
     """
     global _display_scale
+    _check_seed(seed)
     if quiet:
         already_quiet = all(os.environ.get(k) == v for k, v in _QUIET_TENSORFLOW.items())
         if "tensorflow" in sys.modules and not already_quiet:
@@ -91,9 +96,21 @@ def setup(seed: int = SEED, quiet: bool = True, presentation: bool = False) -> N
     if torch is not None:
         torch.manual_seed(seed)
         names.append(f"PyTorch {torch.__version__}")
+    else:
+        names.append("PyTorch not installed")
     names.append(f"NumPy {np.__version__}")
+    register_with_ipython()  # a missing PyTorch shows as one sentence, not a traceback
     mode = " · presentation mode" if presentation else ""
     print("Using " + " · ".join(names) + f" · seed {seed}{mode}")
+
+
+def _check_seed(seed: object) -> None:
+    """Refuse a seed that NumPy's generator would reject with a message from deep inside it."""
+    wanted = "seed must be a whole number from 0 to 2**32 − 1, such as 42"
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise LearnerInputError(f"{wanted}, but it is {describe(seed)}.")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"{wanted}; got {seed}.")
 
 
 def _optional(module: str):

@@ -13,6 +13,11 @@ def show_error(action: Callable[[], object], expected: type[BaseException] = Exc
     """
     if not callable(action):
         raise TypeError("show_error needs a function to run, for example `lambda: tape.gradient(y, x)`.")
+    if not (isinstance(expected, type) and issubclass(expected, BaseException)):
+        raise TypeError(
+            f"expected must be an error class such as RuntimeError (no quotes, no brackets), "
+            f"not {expected!r}."
+        )
     try:
         action()
     except expected as err:

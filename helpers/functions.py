@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from helpers.optional import MissingModule, optional_import
 from helpers.values import LearnerInputError, framework, to_array
 
 
@@ -45,8 +46,9 @@ def elementwise(f: Callable, *grids: np.ndarray, call: str = "f(x)") -> np.ndarr
     try:
         out = f(*grids)
     except TypeError:  # torch operations refuse NumPy arrays
-        import torch
-
+        torch = optional_import("torch")
+        if isinstance(torch, MissingModule):
+            raise  # without PyTorch, f's own error is the one that explains
         out = f(*(torch.from_numpy(g) for g in grids))
     out = to_array(out, f"{call} on a grid of points")
     if out.shape != grids[0].shape:

@@ -13,7 +13,17 @@ import numpy as np
 
 from helpers.derivatives import call_function, require_scalar_output
 from helpers.functions import cos, elementwise, sin
-from helpers.values import LearnerInputError, check_range, describe, require_function_menu, to_array, to_point
+from helpers.optional import require
+from helpers.values import (
+    LearnerInputError,
+    check_axes,
+    check_range,
+    check_step,
+    describe,
+    require_function_menu,
+    to_array,
+    to_point,
+)
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 Limits = tuple[float, float]
@@ -45,7 +55,7 @@ def require_function2(f: Any, name: str = "f") -> None:
     except TypeError as err:
         raise LearnerInputError(
             f"{name} must take two arguments, x and y, such as {example}; "
-            f"this one cannot be called as {name}(x, y)."
+            f"this one cannot be called with two arguments."
         ) from err
     except ValueError:  # some built-ins have no signature to inspect; trust them
         pass
@@ -65,6 +75,11 @@ def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
         ) from err
     if len(items) != 2:
         raise ValueError(f"{name} must be a pair (x, y) such as (1.0, 2.0), but it has {len(items)} entries.")
+    if any(isinstance(item, (list, tuple)) or getattr(item, "ndim", 0) > 0 for item in items):
+        shape = to_array(point, name).shape
+        raise ValueError(
+            f"{name} must be a pair of two numbers such as (1.0, 2.0), not an array of shape {shape}."
+        )
     return to_point(items[0], f"the x of {name}"), to_point(items[1], f"the y of {name}")
 
 
@@ -98,7 +113,7 @@ def tf_partials(f: Callable, point: Any) -> tuple[float, float]:
 
 def torch_partials(f: Callable, point: Any) -> tuple[float, float]:
     """(∂f/∂x, ∂f/∂y) at point from one torch.autograd.grad call with the inputs [x, y]."""
-    import torch
+    torch = require("torch")
 
     require_function2(f)
     x0, y0 = to_pair(point)
@@ -119,8 +134,7 @@ def finite_difference_partials(f: Callable, point: Any, h: float = 1e-5) -> tupl
     """Central differences in float64, moving one variable while the other stays fixed."""
     require_function2(f)
     x0, y0 = to_pair(point)
-    if not h > 0:
-        raise ValueError(f"The step h must be a small positive number such as 1e-5, not {h!r}.")
+    h = check_step(h)
 
     def value(x: float, y: float) -> float:
         out = to_array(call_function(f, np.float64(x), np.float64(y)), "f(x, y)")
@@ -250,6 +264,10 @@ class GradientPicture:
             f"f(x, y) = {self.label} at ({x0:.2f}, {y0:.2f}):  ∇f = ({gx:.3g}, {gy:.3g})", fontsize=10
         )
 
+    def point_artists(self) -> list[Any]:
+        """What set_point changes; everything else changes only with set_function."""
+        return [self._along, self._arrow, self._point, self.ax.title]
+
 
 def plot_gradient_field(
     f: Callable,
@@ -267,7 +285,7 @@ def plot_gradient_field(
     require_function2(f)
     x0, y0 = to_pair(point)
     xlim, ylim = check_range(xlim, name="x", point=x0), check_range(ylim, name="y", point=y0)
-    if ax is None:
+    if check_axes(ax) is None:
         ax = plt.subplots(figsize=(5.5, 5.5))[1]
     picture = GradientPicture(ax, xlim, ylim, field=field)
     picture.set_function(f, label)
@@ -303,6 +321,7 @@ class GradientExplorer:
         self.picture_widget = FigureImage(figsize=(5.4, 5.4))
         self.image = self.picture_widget.image
         self.picture = GradientPicture(self.picture_widget.figure.subplots(), xlim, ylim)
+        self.picture_widget.moving(*self.picture.point_artists())
 
         self.function = widgets.Dropdown(options=list(self.functions), description="f(x, y) =")
         self.x = widgets.FloatSlider(value=x0, min=xlim[0], max=xlim[1], step=0.1, description="x")
@@ -324,6 +343,7 @@ class GradientExplorer:
     def _new_function(self, _change: Any = None) -> None:
         name = self.function.value
         self.picture.set_function(self.functions[name], name)
+        self.picture_widget.invalidate()
         self._new_point()
 
     def _new_point(self, _change: Any = None) -> None:

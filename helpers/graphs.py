@@ -27,7 +27,16 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from helpers.values import LearnerInputError, describe, framework, require_function, to_array
+from helpers.derivatives import call_function
+from helpers.optional import require
+from helpers.values import (
+    LearnerInputError,
+    describe,
+    framework,
+    is_integer_valued,
+    require_function,
+    to_array,
+)
 
 # torchviz's node attributes, so both frameworks' pictures look alike.
 NODE_ATTR = {
@@ -176,15 +185,24 @@ _TORCHVIZ_KIND = {"lightblue": "source", "darkolivegreen1": "output", "darkolive
 
 def torch_structure(y: Any, params: Mapping[str, Any] | None = None, name: str = "y") -> Graph:
     """The nodes and edges torchviz finds behind `y`, renamed pt0, pt1, ... in torchviz's order."""
-    import torch
-    import torchviz
+    torch = require("torch")
+    torchviz = require("torchviz")
 
     if not isinstance(y, torch.Tensor):
         raise LearnerInputError(f"torch_graph needs the PyTorch result y itself, but it got {describe(y)}.")
+    if y.grad_fn is None and is_integer_valued(y):
+        raise LearnerInputError(
+            f"y is {describe(y)}, and autograd records nothing for integers: compute y from an input "
+            f"with a decimal point and requires_grad=True, such as torch.tensor(2.0, requires_grad=True)."
+        )
     if y.grad_fn is None:
         raise ValueError(
             "y has no recorded graph (y.grad_fn is None): create the input with requires_grad=True "
             "and compute y outside torch.no_grad()."
+        )
+    if params is not None and not isinstance(params, Mapping):
+        raise LearnerInputError(
+            f"params names the inputs to label, a dict such as {{'x': x}}, not {describe(params)}."
         )
     params = dict(params or {})
     for key, value in params.items():
@@ -265,6 +283,8 @@ def tf_structure(f: Callable, x: Any = None, name: str = "x", output: str = "y")
     if x is not None and framework(x) == "torch":
         raise LearnerInputError(f"x should be a number or a TensorFlow value, but it is {describe(x)}.")
     point = None if x is None else to_array(x, name).astype(np.float32)
+    if point is not None and not np.all(np.isfinite(point)):
+        raise ValueError(f"{name} contains NaN or infinity; give a finite value such as 2.0 to draw at.")
     shape = [] if point is None else list(point.shape)
     try:
         concrete = tf.function(f).get_concrete_function(tf.TensorSpec(shape, tf.float32))
@@ -346,12 +366,12 @@ def tf_graph(
 
 def compare_graphs(f: Callable, x: Any = 2.0, rankdir: str = "LR") -> GraphPicture | TextGraph:
     """One picture holding the TensorFlow graph and the PyTorch (torchviz) graph of f at x, each framed."""
-    import torch
+    torch = require("torch")
 
     _check_rankdir(rankdir)
     tf_part = tf_structure(f, x)
     point = torch.tensor(to_array(x, "x").astype(np.float32), requires_grad=True)
-    y = f(point)
+    y = call_function(f, point)
     if framework(y) != "torch":
         raise ValueError(
             f"f returned {describe(y)} for a PyTorch x; build f from operations both libraries know."

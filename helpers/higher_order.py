@@ -9,11 +9,13 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.derivatives import NO_PATH, call_function, require_scalar_output
+from helpers.derivatives import NO_PATH, call_function, require_library_output, require_scalar_output
 from helpers.functions import sin
+from helpers.optional import require
 from helpers.tangent import padded
 from helpers.values import (
     LearnerInputError,
+    check_axes_list,
     check_range,
     describe,
     require_function,
@@ -112,6 +114,7 @@ def derivative_curves(f: Callable, xs: Any, n: int) -> np.ndarray:
     source = tf.constant(grid, dtype=tf.float32)
 
     def same_shape(y: Any) -> None:
+        require_library_output(y, "tensorflow")
         shape = tuple(getattr(y, "shape", ()))
         if shape != grid.shape:
             raise LearnerInputError(
@@ -128,7 +131,7 @@ def derivative_curves(f: Callable, xs: Any, n: int) -> np.ndarray:
 
 def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
     """[f(x), f′(x), …, f⁽ⁿ⁾(x)] from torch.autograd.grad with create_graph=True, as Python floats."""
-    import torch
+    torch = require("torch")
 
     require_function(f)
     n = check_order(n, lowest=0)
@@ -204,6 +207,10 @@ class DerivativePanels:
                 slope = f"{derivative_name(k + 1)}({x0:.2f}) = {values[k + 1]:.4g}"
                 note.set_text(f"{note.get_text()}; tangent slope {slope}")
 
+    def point_artists(self) -> list[Any]:
+        """What set_point changes; everything else changes only with set_curves."""
+        return [*self.points, *self.marks, *self.notes, *self.tangents]
+
 
 def plot_derivatives(
     f: Callable,
@@ -223,12 +230,10 @@ def plot_derivatives(
     require_function(f)
     n = check_order(n, lowest=1, highest=5)
     point = None if x0 is None else to_point(x0, "x0")
-    low, high = check_range(xlim, point=0.5 * sum(xlim) if point is None else point)
+    low, high = check_range(xlim, point=point)
     if axes is None:
         axes = plt.subplots(n + 1, 1, sharex=True, figsize=(6.4, 1.6 * (n + 1)), layout="constrained")[1]
-    axes = list(np.ravel(axes))
-    if len(axes) != n + 1:
-        raise ValueError(f"Pass {n + 1} Axes for f and its first {n} derivatives, not {len(axes)}.")
+    axes = check_axes_list(axes, n + 1, f"f and its first {n} derivatives")
     grid = np.linspace(low, high, 200)
     panels = DerivativePanels(axes)
     panels.set_curves(grid, derivative_curves(f, grid, n))
@@ -264,6 +269,7 @@ class DerivativesExplorer:
         self.image = self.picture.image
         axes = self.picture.figure.subplots(self.n + 1, 1, sharex=True)
         self.panels = DerivativePanels(axes)
+        self.picture.moving(*self.panels.point_artists())
 
         self.function, self.x = function_and_x(self.functions, x, low, high, step=0.05)
         self.readout = widgets.HTML()
@@ -285,6 +291,7 @@ class DerivativesExplorer:
         self.curves = derivative_curves(self.f, self.grid, self.n)  # once per function, the whole grid
         self.panels.set_curves(self.grid, self.curves)
         self.panels.axes[0].set_title(f"f(x) = {self.function.value}")
+        self.picture.invalidate()
         self._new_x()
 
     def _new_x(self, _change: Any = None) -> None:

@@ -11,13 +11,18 @@ import numpy as np
 
 from helpers.derivatives import call_function
 from helpers.functions import cos, sin, stack
+from helpers.optional import require
 from helpers.values import (
     LearnerInputError,
+    as_menu,
+    check_axes,
     check_range,
+    check_step,
     describe,
     framework,
     is_integer_valued,
     to_array,
+    to_number,
 )
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
@@ -97,6 +102,11 @@ def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[st
             f"shape {array.shape}. Pass the result of tape.jacobian(y, x) for a vector y and vector x."
         )
     for labels, count, what in ((row_labels, array.shape[0], "row"), (col_labels, array.shape[1], "column")):
+        if not (isinstance(labels, str) or hasattr(labels, "__len__")):
+            raise LearnerInputError(
+                f"The Jacobian has {count} {what}s, so give a list of {count} {what} labels "
+                f"such as {['f₀', 'f₁'] if what == 'row' else ['∂/∂x₀', '∂/∂x₁']}, not {describe(labels)}."
+            )
         if isinstance(labels, str) or len(labels) != count:
             given = "a single string" if isinstance(labels, str) else f"{len(labels)}"
             raise ValueError(
@@ -140,7 +150,7 @@ def tf_jacobian(f: Callable, point: Any, *, by_rows: bool = False) -> np.ndarray
 
 def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
     """The Jacobian at point from torch.autograd.functional.jacobian, as float64 (float32 arithmetic)."""
-    import torch
+    torch = require("torch")
 
     if not callable(f):
         raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
@@ -154,8 +164,7 @@ def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
     """Central differences (f(x + h·eⱼ) − f(x − h·eⱼ)) / 2h in float64, column by column: needs no tape."""
     if not callable(f):
         raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
-    if not h > 0:
-        raise ValueError(f"The step h must be a small positive number such as 1e-5, not {h!r}.")
+    h = check_step(h)
     x = to_vector(point)
     columns = []
     for j in range(x.size):
@@ -216,6 +225,10 @@ class JacobianHeatmap:
                 text.set_text(f"∂f{subscript(i)}/∂x{subscript(j)}\n{_number(value)}")
                 text.set_color("white" if abs(value) > 0.6 * self.vmax else "black")
 
+    def value_artists(self) -> list[Any]:
+        """What update changes (and the title, which names the point): the cells and their numbers."""
+        return [self.image, self.ax.title, *(text for row in self.texts for text in row)]
+
 
 def plot_jacobian(
     matrix: Any,
@@ -233,13 +246,19 @@ def plot_jacobian(
     import matplotlib.pyplot as plt
 
     array = check_matrix(matrix, row_labels, col_labels)
+    if not np.all(np.isfinite(array)):
+        i, j = np.argwhere(~np.isfinite(array))[0]
+        raise ValueError(
+            f"The Jacobian holds {array[i, j]} at row {i}, column {j}; a heatmap needs finite numbers. "
+            f"Check the point: a derivative such as that of sqrt(x) at 0 is infinite there."
+        )
     if vmax is None:
         vmax = float(np.max(np.abs(array))) or 1.0
-    elif not vmax > 0:
+    elif not to_number(vmax, "vmax", "2.0") > 0:
         raise ValueError(
             f"vmax is the largest |∂fᵢ/∂xⱼ| the colours show; give a positive number, not {vmax!r}."
         )
-    if ax is None:
+    if check_axes(ax) is None:
         rows, cols = array.shape
         ax = plt.subplots(figsize=(1.4 * cols + 3.2, 0.8 * rows + 1.2), layout="constrained")[1]
     heatmap = JacobianHeatmap(ax, array.shape, row_labels, col_labels, vmax)
@@ -254,12 +273,9 @@ def plot_jacobian(
 
 def _functions(given: Mapping[str, Any] | None) -> dict[str, tuple[Callable, tuple[str, ...] | None]]:
     """name -> (f, output labels or None), from a mapping of functions or (function, labels) pairs."""
-    chosen = dict(EXAMPLES if given is None else given)
-    if not chosen:
-        raise ValueError(
-            "Give at least one function, for example "
-            "{'[x₀², x₀·x₁]': lambda x: tf.stack([x[0]**2, x[0]*x[1]])}."
-        )
+    chosen = as_menu(
+        EXAMPLES if given is None else given, "{'[x₀², x₀·x₁]': lambda x: tf.stack([x[0]**2, x[0]*x[1]])}"
+    )
     out = {}
     for name, entry in chosen.items():
         f, labels = entry if isinstance(entry, tuple) else (entry, None)
@@ -337,6 +353,7 @@ class JacobianExplorer:
         figure = self.picture.figure
         figure.clear()
         self.heatmap = JacobianHeatmap(figure.subplots(), matrix.shape, rows, INPUTS, self._colour_range())
+        self.picture.moving(*self.heatmap.value_artists())
         self.row_labels = rows
         self._new_point()
 

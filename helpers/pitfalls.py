@@ -15,7 +15,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from helpers.values import LearnerInputError, to_array
+from helpers.optional import MissingLibrary, optional_import
+from helpers.values import LearnerInputError, check_axes, to_array
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 VERSIONS = ("broken", "fixed")
@@ -81,11 +82,12 @@ def run_snippet(code: str) -> Outcome:
         raise LearnerInputError(f"The code must be a string of Python, not {type(code).__name__}.")
     import numpy as np
     import tensorflow as tf
-    import torch
 
-    namespace: dict[str, Any] = {"tf": tf, "torch": torch, "np": np}
+    namespace: dict[str, Any] = {"tf": tf, "torch": optional_import("torch"), "np": np}
     try:
         exec(code, namespace)  # the snippets are the module's own teaching examples
+    except MissingLibrary:
+        raise  # not the pitfall's symptom: the library that shows it is not installed
     except Exception as err:  # the error is the symptom being shown
         first = str(err).strip().splitlines()[0] if str(err).strip() else ""
         return Outcome(None, f"{type(err).__name__}: {first}")
@@ -345,7 +347,7 @@ def plot_pitfall_summary(ax: Any = None) -> Any:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    if ax is None:
+    if check_axes(ax) is None:
         ax = plt.subplots(figsize=(9.0, 0.42 * len(PITFALLS) + 0.9))[1]
     columns = [(0.0, 4.4, "pitfall"), (4.4, 2.6, "broken code gives"), (7.0, 2.0, "fixed code gives")]
     for left, _width, title in columns:
@@ -391,6 +393,8 @@ class PitfallExplorer:
         self._labels = [self.ax.text(0, y, "", va="center") for y in (1, 0)]
         self.ax.set_yticks([1, 0], ["this code", "by hand"])
         self.ax.set_xlabel("gradient")
+        # What _update changes; new x limits (a larger gradient) redraw everything.
+        self.picture.moving(*self._bars, *self._labels, self.ax.title)
 
         self.pitfall = widgets.Dropdown(options=labels, value=start, description="pitfall",
                                         layout=widgets.Layout(width="380px"))

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.values import LearnerInputError, describe, to_array, to_point
+from helpers.values import LearnerInputError, describe, to_array, to_number
 from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
 
 # Gradient descent stops when the loss passes this: the run has diverged, and going on would only
@@ -61,7 +61,7 @@ def mse(w: Any, b: Any, x: Any, y: Any) -> np.ndarray:
 def mse_gradient(w: float, b: float, x: Any, y: Any) -> tuple[float, float]:
     """(dL/dw, dL/db) by the hand formulas −(2/n)·Σ x_i r_i and −(2/n)·Σ r_i, with r = y − (w·x + b)."""
     xs, ys = check_data(x, y)
-    residual = ys - (to_point(w, "w") * xs + to_point(b, "b"))
+    residual = ys - (to_number(w, "w") * xs + to_number(b, "b"))
     n = xs.size
     return float(-2.0 / n * np.sum(xs * residual)), float(-2.0 / n * np.sum(residual))
 
@@ -106,7 +106,7 @@ def gradient_descent(
     xs, ys = check_data(x, y)
     lr = _learning_rate(lr)
     steps = _count(steps, "steps", smallest=0)
-    w, b = to_point(w0, "w0"), to_point(b0, "b0")
+    w, b = to_number(w0, "w0"), to_number(b0, "b0")
     ws, bs, losses = [w], [b], [float(np.mean((ys - (w * xs + b)) ** 2))]
     diverged = False
     for _ in range(steps):
@@ -124,7 +124,7 @@ def gradient_descent(
 
 
 def _learning_rate(lr: Any) -> float:
-    value = to_point(lr, "the learning rate")
+    value = to_number(lr, "the learning rate", "0.1")
     if not value > 0:
         raise ValueError(
             f"The learning rate must be a positive number such as 0.1, not {value:g}: "
@@ -241,7 +241,7 @@ class RegressionExplorer:
         self.bound = stable_learning_rate(self.x)
         lr = _learning_rate(lr)
         steps = _count(steps, "steps", smallest=1)
-        w0, b0 = to_point(w0, "w0"), to_point(b0, "b0")
+        w0, b0 = to_number(w0, "w0"), to_number(b0, "b0")
         for name, value, (low, high) in (("w0", w0, self.W_RANGE), ("b0", b0, self.B_RANGE)):
             if not low <= value <= high:
                 raise ValueError(f"{name} = {value:g} lies outside the plotted range {low:g} … {high:g}.")
@@ -255,6 +255,9 @@ class RegressionExplorer:
         self.image = self.picture.image
         self.ax_loss, self.ax_fit, self.ax_path = self.picture.figure.subplots(1, 3)
         self._draw_static()
+        # What _update changes; new loss-axis limits redraw everything.
+        self.picture.moving(self._path, self._start, self._loss, self._line, self.ax_loss.title,
+                            self.ax_fit.title)
 
         self.lr = widgets.FloatSlider(value=lr, min=0.01, max=0.6, step=0.01, description="learning rate")
         self.steps = widgets.IntSlider(value=steps, min=1, max=300, description="steps")

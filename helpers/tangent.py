@@ -9,7 +9,7 @@ import numpy as np
 
 from helpers.derivatives import tf_derivative
 from helpers.functions import elementwise
-from helpers.values import check_range, require_function, to_point
+from helpers.values import check_axes, check_range, require_function, to_number, to_point
 
 
 def curve(f: Callable, xs: np.ndarray) -> np.ndarray:
@@ -35,8 +35,8 @@ def plot_tangent(
     xs = np.linspace(low, high, 200)
     ys = curve(f, xs)
     y0 = float(curve(f, np.array([point]))[0])
-    slope = tf_derivative(f, point) if slope is None else to_point(slope, "slope")
-    if ax is None:
+    slope = tf_derivative(f, point) if slope is None else to_number(slope, "slope")
+    if check_axes(ax) is None:
         ax = plt.subplots()[1]
     ax.plot(xs, ys, label=label)
     ax.plot(xs, y0 + slope * (xs - point), "--", label=f"tangent at x = {point:g}")

@@ -40,6 +40,7 @@ class TangentExplorer:
         self.ax.set_xlim(low, high)
         self.ax.set_xlabel("x")
         self.ax.grid(alpha=0.3)
+        self.picture.moving(self._tangent, self._point, self.ax.title)  # what a step of x changes
 
         self.function, self.x = function_and_x(self.functions, x, low, high)
         self.readout = widgets.HTML()
@@ -58,6 +59,7 @@ class TangentExplorer:
         self._curve.set_label(f"f(x) = {self.function.value}")
         self.ax.legend(loc="upper left")
         self.ax.set_ylim(*padded(ys))
+        self.picture.invalidate()
         self._new_x()
 
     def _new_x(self, _change: Any = None) -> None:

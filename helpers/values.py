@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -42,10 +42,30 @@ def _dtype_name(dtype: Any) -> str:
 
 def to_array(value: Any, what: str = "the value") -> np.ndarray:
     """A float64 NumPy array of any numeric value; LearnerInputError for text, None, functions."""
-    if value is None or value is Ellipsis or isinstance(value, (str, bytes, bool)) or callable(value):
-        raise LearnerInputError(
-            f"{what} should be a number or a tensor of numbers, but it is {describe(value)}."
-        )
+    return _to_array(value, what, "")
+
+
+def is_text(value: Any) -> bool:
+    """True for text, and for arrays and tensors of text (which NumPy would quietly read as numbers)."""
+    if isinstance(value, (str, bytes)):
+        return True
+    dtype = getattr(value, "dtype", None)
+    return getattr(dtype, "kind", "") in ("U", "S") or _dtype_name(dtype) == "string"
+
+
+def _to_array(value: Any, what: str, where: str) -> np.ndarray:
+    if value is None or value is Ellipsis or isinstance(value, bool) or callable(value) or is_text(value):
+        raise _not_numbers(value, what, where)
+    if isinstance(value, (list, tuple)):
+        # Entry by entry, so that a None or a tensor still attached to autograd inside a list is
+        # named too, instead of failing deep inside NumPy.
+        value = [_to_array(item, what, f"{where}[{i}]") for i, item in enumerate(value)]
+        shapes = sorted({part.shape for part in value})
+        if len(shapes) > 1:
+            raise ValueError(
+                f"{what} is a list whose entries have different shapes ({', '.join(map(str, shapes))}); "
+                f"give one number per entry, or rows of equal length."
+            )
     kind = framework(value)
     if kind == "torch":
         value = value.detach().cpu().numpy()
@@ -54,10 +74,15 @@ def to_array(value: Any, what: str = "the value") -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        raise LearnerInputError(
-            f"{what} should be a number or a tensor of numbers, but it is {describe(value)}."
-        ) from err
+        raise _not_numbers(value, what, where) from err
     return array
+
+
+def _not_numbers(value: Any, what: str, where: str) -> LearnerInputError:
+    it = f"its entry {where}" if where else "it"
+    return LearnerInputError(
+        f"{what} should be a number or a tensor of numbers, but {it} is {describe(value)}."
+    )
 
 
 def is_integer_valued(value: Any) -> bool:
@@ -88,11 +113,34 @@ def to_point(x: Any, name: str = "x") -> float:
     return point
 
 
-def require_function(f: Any, name: str = "f") -> None:
+def to_number(value: Any, name: str, example: str = "1.0") -> float:
+    """One finite float for a setting (a range end, a step, a rate): integers are fine here."""
+    array = to_array(value, name)
+    if array.size != 1:
+        raise ValueError(f"{name} must be a single number such as {example}, but it has shape {array.shape}.")
+    number = float(array.reshape(()))
+    if not math.isfinite(number):
+        raise ValueError(f"{name} is {number}; give a finite number such as {example}.")
+    return number
+
+
+def check_step(h: Any) -> float:
+    """The step of a finite difference: a small positive number, as a float."""
+    wrong = "The step h must be a small positive number such as 1e-5, not {}."
+    try:
+        step = to_number(h, "h", "1e-5")
+    except (TypeError, ValueError) as err:  # text, a list, NaN or infinity
+        raise type(err)(wrong.format(describe(h))) from err
+    if not step > 0:
+        raise ValueError(wrong.format(repr(h)))
+    return step
+
+
+def require_function(f: Any, name: str = "f", *, of: str = "x", example: str = "`lambda x: x**2`") -> None:
     """Refuse anything that cannot be called like f(x)."""
     if not callable(f):
         raise LearnerInputError(
-            f"{name} must be a function of x, such as `lambda x: x**2`, "
+            f"{name} must be a function of {of}, such as {example}, "
             f"but it is {describe(f)}. Pass the function itself, not its value."
         )
 
@@ -101,11 +149,20 @@ def check_range(
     bounds: Any, *, name: str = "x", point: float | None = None, what: str = "the plotted range"
 ) -> tuple[float, float]:
     """(smallest, largest) as floats, refusing an empty range or one that leaves out the point."""
-    low, high = (to_point(v, f"{name}lim") for v in bounds)
+    pair = f"{name}lim must be a pair (smallest {name}, largest {name}) such as (-3.0, 3.0)"
+    try:
+        count = None if is_text(bounds) else len(bounds)
+    except TypeError:
+        count = None
+    if count is None:
+        raise LearnerInputError(f"{pair}, but it is {describe(bounds)}.")
+    if count != 2:
+        raise ValueError(f"{pair}, but it has {count} entries.")
+    low, high = (to_number(v, f"an end of {name}lim", "3.0") for v in bounds)
     if not low < high:
         raise ValueError(
             f"{name}lim must be (smallest {name}, largest {name}) with smallest < largest; "
-            f"got {tuple(bounds)}."
+            f"got ({low:g}, {high:g})."
         )
     if point is not None and not low <= point <= high:
         raise ValueError(
@@ -119,9 +176,59 @@ def require_function_menu(
     functions: Any, example: str, check: Callable[[Any, str], None] = require_function
 ) -> dict[str, Callable]:
     """A non-empty {name: function} menu for an explorer, each entry checked by `check`."""
-    menu = dict(functions)
-    if not menu:
-        raise ValueError(f"Give at least one function, for example {example}.")
+    menu = as_menu(functions, example)
     for label, f in menu.items():
         check(f, f"the function {label!r}")
     return menu
+
+
+def as_menu(functions: Any, example: str) -> dict:
+    """A non-empty dict {name shown in the menu: entry}, refusing a lone function or a list."""
+    if callable(functions):
+        raise LearnerInputError(
+            f"functions must be a menu {{name: function}} such as {example}, not a single function; "
+            f"to explore just this one, write {{'f(x)': f}}."
+        )
+    if not isinstance(functions, Mapping):
+        raise LearnerInputError(
+            f"functions must be a menu {{name: function}} such as {example}, but it is {describe(functions)}."
+        )
+    menu = dict(functions)
+    if not menu:
+        raise ValueError(f"Give at least one function, for example {example}.")
+    return menu
+
+
+def attached(value: Any) -> bool:
+    """True for a PyTorch tensor that requires grad (also inside a list): it carries autograd's graph."""
+    if isinstance(value, (list, tuple)):
+        return any(attached(item) for item in value)
+    return framework(value) == "torch" and bool(getattr(value, "requires_grad", False))
+
+
+def check_axes(ax: Any, name: str = "ax", optional: bool = True) -> Any:
+    """One matplotlib Axes (or None when optional); a sentence for a Figure, an array of Axes or the like."""
+    from matplotlib.axes import Axes
+
+    if (ax is None and optional) or isinstance(ax, Axes):
+        return ax
+    if hasattr(ax, "add_subplot"):
+        hint = " Pass one of its Axes instead, for example fig.gca()."
+    elif isinstance(ax, (np.ndarray, list, tuple)):
+        hint = " Pick one panel, for example ax[0]."
+    else:
+        hint = ""
+    raise LearnerInputError(
+        f"{name} must be one matplotlib Axes, such as the ax of `fig, ax = plt.subplots()`, "
+        f"but it is {describe(ax)}.{hint}"
+    )
+
+
+def check_axes_list(axes: Any, count: int, what: str) -> list:
+    """`count` matplotlib Axes, one per panel (a list, or the array plt.subplots returns)."""
+    panels = [axes] if hasattr(axes, "plot") else list(np.ravel(np.asarray(axes, dtype=object)))
+    if len(panels) != count:
+        raise ValueError(f"Pass {count} Axes for {what}, not {len(panels)}.")
+    for panel in panels:
+        check_axes(panel, "each of axes", optional=False)
+    return panels

@@ -36,15 +36,19 @@ def visible_outputs(nb) -> list[list[tuple[str, str]]]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        shown = []
+        shown: list[tuple[str, str]] = []
         for out in cell.outputs:
             if out.output_type == "stream":
-                shown.append((out.name, clean(out.text)))
+                # A stream may arrive in several pieces; only the joined text is what a learner sees.
+                if shown and shown[-1][0] == out.name:
+                    shown[-1] = (out.name, shown[-1][1] + out.text)
+                else:
+                    shown.append((out.name, out.text))
             elif out.output_type == "error":
                 shown.append(("error", out.ename))
             else:
-                shown += [(k, clean(str(v))) for k, v in out.get("data", {}).items() if k in COMPARED]
-        cells.append(shown)
+                shown += [(k, str(v)) for k, v in out.get("data", {}).items() if k in COMPARED]
+        cells.append([(kind, clean(text)) for kind, text in shown])
     return cells
 
 

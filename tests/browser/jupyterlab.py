@@ -1,13 +1,16 @@
-"""A private JupyterLab server and a headless Chromium for the browser tests.
+"""A private JupyterLab server and a headless Chromium for the browser tests, and what they share.
 
 The server serves a temporary copy of the notebooks, so autosave can never touch the repository,
 listens on 127.0.0.1 with a random token, and uses settings that keep every cell in the page.
+Without Chromium the browser tests are skipped with a reason, except under CI (CI=true), where
+that is a failure.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -17,6 +20,9 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -38,6 +44,55 @@ LAB_SETTINGS = {
 }
 
 
+# CSS selectors of the outputs the tests look at (JupyterLab shows errors as stderr).
+WIDGET_OUTPUT = ".jp-OutputArea-output:has(.jupyter-widgets)"
+ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+# JavaScript: the input prompts of the open notebook ("[ ]:" before a run, "[7]:" after).
+PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
+IDLE = "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\")"
+
+
+def require_chromium() -> Any:
+    """Playwright's sync API; skips the calling test module without Chromium (fails it under CI)."""
+    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
+        if os.environ.get("CI") == "true":
+            message = f"Chromium is not installed at {CHROMIUM}; CI must install it (.ci/run)"
+            pytest.fail(message, pytrace=False)
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")
+
+
+@contextmanager
+def chromium(sync_api: Any):
+    """A headless Chromium, closed afterwards."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def menu(page: Any, top: str, item: str) -> None:
+    page.get_by_role("menuitem", name=top, exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).first.click()
+
+
+def open_and_run(browser: Any, lab: tuple[str, str], name: str) -> Any:
+    """Open a chapter, clear its stored outputs, run all cells and wait until every cell has run."""
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    # A workspace of its own, reset: only this notebook is open, whatever ran before.
+    page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(f"() => {PROMPTS}.every(p => !/\\d/.test(p.textContent))")
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        f"() => {PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent)) && {IDLE}",
+        timeout=300_000,
+    )
+    return page
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,8 +100,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def lab_server(notebooks: Path, workdir: Path):
-    """Start JupyterLab on a copy of `notebooks`; yield (base_url, token); stop it afterwards."""
+def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
+    """Start JupyterLab on a copy of `notebooks`; yield (base_url, token); stop it afterwards.
+
+    page_config, e.g. {"disabledExtensions": {"@jupyter-widgets/jupyterlab-manager": True}}, is
+    written to labconfig/page_config.json in a private Jupyter config folder that JupyterLab reads.
+    """
     root = workdir / "notebooks"
     shutil.copytree(notebooks, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     settings = workdir / "lab-settings"
@@ -68,6 +127,11 @@ def lab_server(notebooks: Path, workdir: Path):
     if os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings))
+    if page_config is not None:
+        config = workdir / "jupyter-config"
+        (config / "labconfig").mkdir(parents=True)
+        (config / "labconfig" / "page_config.json").write_text(json.dumps(page_config))
+        env["JUPYTER_CONFIG_DIR"] = str(config)
     log = (workdir / "jupyterlab.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -7,28 +7,25 @@ browser is a failure. Screenshots land in build/screenshots/ for a reviewer to l
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_FLAGS, lab_server
+from tests.browser.jupyterlab import (
+    ERROR_OUTPUT,
+    WIDGET_OUTPUT,
+    chromium,
+    lab_server,
+    open_and_run,
+    require_chromium,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
-WIDGET_OUTPUT = ".jp-OutputArea-output:has(.jupyter-widgets)"
-ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 
-if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}; CI must install it (.ci/run)", pytrace=False)
-    pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -39,37 +36,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-def menu(page, top: str, item: str) -> None:
-    page.get_by_role("menuitem", name=top, exact=True).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).first.click()
-
-
-# JavaScript: the input prompts of the open notebook ("[ ]:" before a run, "[7]:" after).
-PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
-IDLE = "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\")"
-
-
-def open_and_run(browser, lab, name: str):
-    """Open a chapter, clear its stored outputs, run all cells and wait until every cell has run."""
-    base, token = lab
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    # A workspace of its own, reset: only this notebook is open, whatever ran before.
-    page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function(f"() => {PROMPTS}.every(p => !/\\d/.test(p.textContent))")
-    menu(page, "Run", "Run All Cells")
-    page.wait_for_function(
-        f"() => {PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent)) && {IDLE}",
-        timeout=300_000,
-    )
-    return page
+    with chromium(sync_api) as headless:
+        yield headless
 
 
 def changed(locator, before: bytes, timeout: float = 15.0) -> bytes:

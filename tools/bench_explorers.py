@@ -1,0 +1,127 @@
+"""Explorer timings; runs INSIDE a fresh kernel (tools/bench_kernel.py sends this file as a cell),
+so every update also pays for sending its picture over the widget's comm, as in JupyterLab.
+
+For each explorer it moves the control a learner moves first (the first slider, else the menu,
+else the toggle, as tests/browser does) one step at a time and times the callback: the gradient
+computation and the drawing. The naive way of the same update is timed in the same kernel: a new
+explorer built from scratch for every change, which is what an `interact` function that makes a
+new figure and draws everything does.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+import helpers
+
+# explorer -> (chapter, builder from the value of its first control)
+EXPLORERS: dict[str, tuple[str, Callable[[Any], widgets.Widget]]] = {
+    "tangent_explorer": ("01", lambda v: helpers.tangent_explorer(x=v)),
+    "gradient_explorer": ("02", lambda v: helpers.gradient_explorer(x=v)),
+    "jacobian_explorer": ("03", lambda v: helpers.jacobian_explorer(point=(v, 2.0))),
+    "loop_explorer": ("04", lambda v: helpers.loop_explorer(x=v)),
+    "derivatives_explorer": ("05", lambda v: helpers.derivatives_explorer(x=v)),
+    "regression_explorer": ("06", lambda v: helpers.regression_explorer(lr=v)),
+    "graph_explorer": ("07", lambda v: helpers.graph_explorer(x=v)),
+    "pitfall_explorer": ("08", lambda v: helpers.pitfall_explorer(pitfall=v)),
+}
+
+
+def graph_note(explorer: Any) -> str:
+    """What bounds the graph explorer, timed on the picture it shows now."""
+    png = _median_ms(lambda: explorer.picture.pipe(format="png"))
+    svg = _median_ms(lambda: explorer.picture.pipe(format="svg"))
+    return (
+        f"every step changes the numbers in the graph's nodes (x and y), so Graphviz's dot lays out and "
+        f"renders a new PNG: {png:.1f} ms of each update, and the naive way pays the same render "
+        f"(dot's SVG of the same graph takes {svg:.1f} ms)"
+    )
+
+
+# What to time apart for an explorer whose update is bounded by one part.
+NOTES: dict[str, Callable[[Any], str]] = {"graph_explorer": graph_note}
+
+
+def controls(widget: widgets.Widget) -> list[widgets.Widget]:
+    """Every widget inside a box, depth first, in the order they are shown."""
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += controls(child)
+    return found
+
+
+def first_control(box: widgets.Widget) -> widgets.Widget:
+    """The control a learner moves first: a slider, else a menu, else a toggle."""
+    shown = controls(box)
+    for kind in (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.ToggleButtons):
+        for widget in shown:
+            if isinstance(widget, kind):
+                return widget
+    raise ValueError(f"{type(getattr(box, 'explorer', box)).__name__} has no slider, menu or toggle")
+
+
+def steps(control: widgets.Widget, count: int) -> list[Any]:
+    """`count` values one step apart, as a learner drags: up to the end of the range, then back."""
+    if hasattr(control, "options"):
+        options = list(control.options)
+        start = options.index(control.value)
+        return [options[(start + i) % len(options)] for i in range(1, count + 1)]
+    values, value, direction = [], control.value, 1
+    for _ in range(count):
+        if not control.min <= value + direction * control.step <= control.max:
+            direction = -direction
+        value = round(value + direction * control.step, 10)
+        values.append(value)
+    return values
+
+
+def close(widget: widgets.Widget) -> None:
+    for inner in controls(widget):
+        inner.close()
+
+
+def time_one(name: str, moves: int, naive_moves: int, warm_up: int = 5) -> dict:
+    """One explorer's update times and naive re-render times (ms), and a note on what bounds it."""
+    chapter, build = EXPLORERS[name]
+    box = getattr(helpers, name)()  # as a chapter shows it, with its defaults
+    control = first_control(box)
+    values = steps(control, warm_up + moves)
+    update = []
+    for i, value in enumerate(values):
+        started = time.perf_counter()
+        control.value = value  # runs the explorer's callback synchronously
+        if i >= warm_up:
+            update.append(1000 * (time.perf_counter() - started))
+    naive = []
+    for i, value in enumerate(values[: 1 + naive_moves]):
+        started = time.perf_counter()
+        fresh = build(value)
+        elapsed = time.perf_counter() - started
+        close(fresh)
+        if i >= 1:  # the first build warms caches, like the warm-up above
+            naive.append(1000 * elapsed)
+    label = control.description or type(control).__name__
+    note = NOTES[name](box.explorer) if name in NOTES else ""
+    close(box)
+    return {"name": name, "chapter": chapter, "control": label, "update_ms": update, "naive_ms": naive,
+            "note": note}
+
+
+def _median_ms(action: Callable[[], Any], count: int = 21) -> float:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        action()
+        times.append(1000 * (time.perf_counter() - started))
+    return statistics.median(times)
+
+
+def measure_all(moves: int = 50, naive_moves: int = 20) -> list[dict]:
+    """Every explorer: per-change update times and naive re-render times, in milliseconds."""
+    helpers.setup()
+    return [time_one(name, moves, naive_moves) for name in EXPLORERS]

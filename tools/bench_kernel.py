@@ -1,0 +1,120 @@
+"""Notebooks in fresh kernels for the benchmark: wall time and the kernel's peak resident memory,
+the import floor, the whole suite in parallel, and the explorer timings run inside a kernel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from bench_report import Explorer, Run
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+LOG = ROOT / "build" / "bench" / "kernels.log"
+# The floor: what every chapter pays before its first line of teaching.
+FLOOR_CODE = "import tensorflow, torch, matplotlib.pyplot, ipywidgets"
+
+
+class PeakMemory:
+    """The largest resident set size a process reaches, in MB: polled, and the kernel's own
+    high-water mark (VmHWM) where Linux keeps one, which catches peaks between polls."""
+
+    def __init__(self, pid: int, every: float = 0.02) -> None:
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        process = psutil.Process(self.pid)
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, process.memory_info().rss)
+            except psutil.Error:
+                return
+            self._stop.wait(self.every)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        status = Path(f"/proc/{self.pid}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak = max(self.peak, int(line.split()[1]) * 1024)
+        return self.peak / 1e6
+
+
+async def run_notebook(nb: nbformat.NotebookNode, timeout: int = 600) -> tuple[Run, nbformat.NotebookNode]:
+    """Execute a copy of `nb` in a fresh kernel in the notebooks folder; nothing is written back."""
+    client = NotebookClient(
+        nbformat.from_dict(nb), timeout=timeout, kernel_name="python3", shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    # The kernel's own chatter (a notice per start) goes to a log, not between the progress lines.
+    with LOG.open("a") as log:
+        async with client.async_setup_kernel(stderr=log):  # returns once the kernel answers
+            memory = PeakMemory(client.km.provisioner.pid)
+            for index, cell in enumerate(client.nb.cells):
+                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            seconds = time.perf_counter() - started
+            peak = memory.stop()
+    return Run(seconds, peak), client.nb
+
+
+def floor_notebook() -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CODE)])
+
+
+def chapters() -> dict[str, nbformat.NotebookNode]:
+    return {p.stem: nbformat.read(p, as_version=4) for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))}
+
+
+def time_chapters(repeats: int, say=print) -> tuple[list[Run], dict[str, list[Run]]]:
+    """The floor and every chapter, one after the other, `repeats` rounds (noise hits all alike)."""
+    books = chapters()
+    floor: list[Run] = []
+    runs: dict[str, list[Run]] = {name: [] for name in books}
+    asyncio.run(run_notebook(floor_notebook()))  # warm the disk cache; not counted
+    for round_ in range(1, repeats + 1):
+        floor.append(asyncio.run(run_notebook(floor_notebook()))[0])
+        say(f"  round {round_}/{repeats}: floor {floor[-1].seconds:.1f} s")
+        for name, nb in books.items():
+            runs[name].append(asyncio.run(run_notebook(nb))[0])
+            say(f"  round {round_}/{repeats}: {name} {runs[name][-1].seconds:.1f} s")
+    return floor, runs
+
+
+async def _suite(workers: int) -> float:
+    gate = asyncio.Semaphore(workers)
+
+    async def one(nb: nbformat.NotebookNode) -> None:
+        async with gate:
+            await run_notebook(nb)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(nb) for nb in chapters().values()))
+    return time.perf_counter() - started
+
+
+def time_suite(workers: int) -> float:
+    """Wall time to run every chapter, `workers` kernels at a time."""
+    return asyncio.run(_suite(workers))
+
+
+def time_explorers(moves: int, naive_moves: int) -> list[Explorer]:
+    """Run tools/bench_explorers.py inside a fresh kernel and read back what it measured."""
+    code = (ROOT / "tools" / "bench_explorers.py").read_text(encoding="utf-8")
+    call = f"import json\nprint(json.dumps(measure_all({moves}, {naive_moves})))"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell(call)])
+    _, done = asyncio.run(run_notebook(nb, timeout=1800))
+    printed = "".join(o.get("text", "") for o in done.cells[1].outputs if o.output_type == "stream")
+    return [Explorer(**entry) for entry in json.loads(printed.strip().splitlines()[-1])]
