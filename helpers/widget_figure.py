@@ -21,9 +21,10 @@ class ExplorerBox(widgets.VBox):
 
     def __repr__(self) -> str:
         # Shown where the widget cannot be: GitHub, nbviewer, a JupyterLab without the widgets front end.
+        # Under 110 characters, or ipywidgets cuts the text short with an ellipsis.
         return (
-            "Interactive explorer: run this notebook in JupyterLab to move its controls "
-            "(they need the widgets front end, jupyterlab_widgets)."
+            "Interactive explorer: run this notebook in JupyterLab with the widgets front end "
+            "to move its controls."
         )
 
 

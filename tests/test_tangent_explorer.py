@@ -30,7 +30,9 @@ def test_choosing_a_function_redraws_the_curve():
 
 
 def test_text_form_explains_itself():
-    assert "JupyterLab" in repr(tangent_explorer())
+    text = repr(tangent_explorer())
+    assert "JupyterLab" in text and "widgets front end" in text
+    assert len(text) <= 110, "ipywidgets would cut a longer text short"
 
 
 @pytest.mark.parametrize(
