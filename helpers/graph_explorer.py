@@ -7,11 +7,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 
 from helpers.derivatives import finite_difference, tf_derivative, torch_derivative
 from helpers.functions import sin
-from helpers.graphs import GraphPicture, TextGraph, compare_graphs
-from helpers.values import check_range, require_function_menu, to_point
+from helpers.graphs import GraphPicture, TextGraph, compare_graphs, value_text
+from helpers.values import check_range, require_function_menu, to_array, to_point
 from helpers.widget_figure import ExplorerBox, explorer_box, function_and_x
 
 # name shown to the learner -> function built from operations both libraries know.
@@ -44,7 +45,8 @@ class GraphExplorer:
 
         self.function, self.x = function_and_x(self.functions, x, low, high)
         self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="svg+xml")  # laid out once per function, relabelled per x
+        self._svg = ""
         self.text = widgets.HTML()  # used instead of the image when Graphviz is missing
         self.widget = explorer_box(
             self, widgets.HBox([self.function, self.x]), self.readout, self.image, self.text
@@ -57,19 +59,15 @@ class GraphExplorer:
     def f(self) -> Callable:
         return self.functions[self.function.value]
 
-    def _update(self, _change: Any = None) -> None:
+    def _update(self, change: Any = None) -> None:
         x0 = float(self.x.value)
         self.tf_gradient = tf_derivative(self.f, x0)
         self.torch_gradient = torch_derivative(self.f, x0)
         self.numeric_gradient = finite_difference(self.f, x0)
-        self.picture = compare_graphs(self.f, x0)
-        if isinstance(self.picture, GraphPicture):
-            self.image.value = self.picture.pipe(format="png")
-            self.image.layout.display = None
-            self.text.value = ""
+        if change is not None and change["owner"] is self.x and isinstance(self.picture, GraphPicture):
+            self._relabel(x0)
         else:
-            self.image.layout.display = "none"
-            self.text.value = self.picture._repr_html_()
+            self._lay_out(x0)
         name = html.escape(self.function.value)
         self.readout.value = (
             f"<b>f(x) = {name} at x = {x0:.2f}</b>: "
@@ -77,6 +75,30 @@ class GraphExplorer:
             f"x.grad gives <b>{self.torch_gradient:.6g}</b>, "
             f"a finite difference gives {self.numeric_gradient:.6g}."
         )
+
+    def _lay_out(self, x0: float) -> None:
+        """Trace both graphs and let Graphviz lay them out: once per function, it is the slow part."""
+        self.picture = compare_graphs(self.f, x0)
+        if isinstance(self.picture, GraphPicture):
+            self._svg = self.picture.pipe(format="svg").decode()
+            self.image.value = self._svg.encode()
+            self.image.layout.display = None
+            self.text.value = ""
+        else:
+            self.image.layout.display = "none"
+            self.text.value = self.picture._repr_html_()
+
+    def _relabel(self, x0: float) -> None:
+        """A new x changes only the numbers in the x and y boxes: rewrite those texts in the drawn SVG
+        instead of tracing and laying out the same graph again."""
+        shown = {"source": x0, "output": float(to_array(self.f(np.float32(x0))))}
+        for node in self.picture.graph.nodes:
+            if node.kind in shown and " = " in node.label:
+                label = f"{node.label.split(' = ')[0]} = {value_text(np.float32(shown[node.kind]))}"
+                old, new = (f">{html.escape(text)}</text>" for text in (node.label, label))
+                self._svg = self._svg.replace(old, new)
+                node.label = label
+        self.image.value = self._svg.encode()
 
 
 def graph_explorer(

@@ -138,7 +138,8 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def _value_text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """How a value is printed in a graph box: six significant digits, or its shape."""
     array = to_array(value)
     if array.size == 1:
         return f"{float(array.reshape(())):.6g}"
@@ -148,7 +149,7 @@ def _value_text(value: Any) -> str:
 def _tensor_label(name: str, value: Any | None) -> str:
     if value is None:
         return name
-    return f"{name} = {_value_text(value)}"
+    return f"{name} = {value_text(value)}"
 
 
 def _draw(graph: Graph, rankdir: str) -> GraphPicture | TextGraph:
@@ -326,7 +327,7 @@ def tf_structure(f: Callable, x: Any = None, name: str = "x", output: str = "y")
             continue
         if op.type == "Const":
             constant = tf.make_ndarray(op.get_attr("value"))
-            graph.nodes.append(Node(node_id, _value_text(constant), "constant"))
+            graph.nodes.append(Node(node_id, value_text(constant), "constant"))
             continue
         label = op.type + ("\n(inside not drawn)" if op.type in _CONTROL_FLOW else "")
         graph.nodes.append(Node(node_id, label, "op"))

@@ -118,11 +118,14 @@ def test_explorer_follows_its_controls():
     explorer = box.explorer
     assert explorer.tf_gradient == pytest.approx(72.0) and explorer.torch_gradient == pytest.approx(72.0)
     first_picture = bytes(explorer.image.value)
-    assert first_picture.startswith(b"\x89PNG")
+    assert first_picture.startswith(b"<?xml") and b">x = 2</text>" in first_picture
     explorer.x.value = 1.0
     assert explorer.torch_gradient == pytest.approx(15 + 4 + 4)
     assert "x = 1" in explorer.picture.graph.labels("source")
-    assert bytes(explorer.image.value) != first_picture
+    # Same layout, new numbers: both graphs' x and y boxes now read x = 1 and y = 5 + 2 + 4 + 8 = 19.
+    picture = bytes(explorer.image.value)
+    assert picture.count(b">x = 1</text>") == 2 and picture.count(b">y = 19</text>") == 2
+    assert b">x = 2</text>" not in picture and b">y = 64</text>" not in picture
     assert "23" in explorer.readout.value
     explorer.function.value = "x·sin(x)"
     assert explorer.tf_gradient == pytest.approx(math.sin(1.0) + math.cos(1.0), rel=1e-5)
