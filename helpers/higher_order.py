@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
 
 from helpers.derivatives import NO_PATH, call_function, require_library_output, require_scalar_output
@@ -23,7 +22,7 @@ from helpers.values import (
     to_array,
     to_point,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, function_and_x
+from helpers.widget_figure import ExplorerBox, FigureImage, FunctionAndXExplorer
 
 # name shown to the learner -> function; the explorer offers these. Powers are written as products:
 # TensorFlow's rule for x**k computes 0 · 0⁻¹ = NaN at x = 0 once the order passes k (chapter 05).
@@ -246,7 +245,7 @@ def plot_derivatives(
     return axes
 
 
-class DerivativesExplorer:
+class DerivativesExplorer(FunctionAndXExplorer):
     """f, f′, f″, f‴ in stacked panels; the curves are drawn once per function, the point moves."""
 
     def __init__(
@@ -271,16 +270,7 @@ class DerivativesExplorer:
         self.panels = DerivativePanels(axes)
         self.picture.moving(*self.panels.point_artists())
 
-        self.function, self.x = function_and_x(self.functions, x, low, high, step=0.05)
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, self.image)
-        self.function.observe(self._new_function, names="value")
-        self.x.observe(self._new_x, names="value")
-        self._new_function()
-
-    @property
-    def f(self) -> Callable:
-        return self.functions[self.function.value]
+        self.build_controls(x, low, high, self.image, step=0.05)
 
     @property
     def slopes(self) -> tuple[float, float]:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
 
 from helpers.derivatives import tf_derivative
 from helpers.functions import EXAMPLES
 from helpers.tangent import curve, padded
 from helpers.values import check_range, require_function_menu, to_point
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, function_and_x
+from helpers.widget_figure import ExplorerBox, FigureImage, FunctionAndXExplorer
 
 
-class TangentExplorer:
+class TangentExplorer(FunctionAndXExplorer):
     """Keeps one figure and updates its lines in place, so moving the slider redraws quickly."""
 
     def __init__(
@@ -42,16 +41,7 @@ class TangentExplorer:
         self.ax.grid(alpha=0.3)
         self.picture.moving(self._tangent, self._point, self.ax.title)  # what a step of x changes
 
-        self.function, self.x = function_and_x(self.functions, x, low, high)
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, self.image)
-        self.function.observe(self._new_function, names="value")
-        self.x.observe(self._new_x, names="value")
-        self._new_function()
-
-    @property
-    def f(self) -> Callable:
-        return self.functions[self.function.value]
+        self.build_controls(x, low, high, self.image)
 
     def _new_function(self, _change: Any = None) -> None:
         ys = curve(self.f, self.grid)

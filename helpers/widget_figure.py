@@ -78,3 +78,26 @@ def function_and_x(
     menu = widgets.Dropdown(options=list(functions), description="f(x) =")
     slider = widgets.FloatSlider(value=x, min=low, max=high, step=step, description="x")
     return menu, slider
+
+
+class FunctionAndXExplorer:
+    """Shared by explorers with a menu of functions and an x slider: the controls, the readout,
+    the box and the wiring to `_new_function` and `_new_x`, which each explorer defines."""
+
+    functions: dict
+
+    def build_controls(
+        self, x: float, low: float, high: float, *shown: widgets.Widget, step: float = 0.1
+    ) -> None:
+        """The menu and slider above the readout and `shown`; draws the first picture."""
+        self.function, self.x = function_and_x(self.functions, x, low, high, step)
+        self.readout = widgets.HTML()
+        self.widget = explorer_box(self, widgets.HBox([self.function, self.x]), self.readout, *shown)
+        self.function.observe(self._new_function, names="value")
+        self.x.observe(self._new_x, names="value")
+        self._new_function()
+
+    @property
+    def f(self) -> Any:
+        """The function chosen in the menu."""
+        return self.functions[self.function.value]
