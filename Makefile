@@ -14,6 +14,7 @@ WORKERS ?= 2
 
 setup: $(STAMP)
 	@sh tools/install_dot.sh
+	@$(BIN)/python tools/install_jupyter_config.py
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
