@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import logging
 import numbers
 import os
@@ -51,10 +52,14 @@ def display_scale() -> float:
     return _display_scale
 
 
-def setup(seed: int = SEED, quiet: bool = True, presentation: bool = False) -> None:
+def setup(
+    seed: int = SEED, quiet: bool = True, presentation: bool = False, load_libraries: bool = True
+) -> None:
     """Quieten TensorFlow, fix every random seed, set the plot style and print the versions.
 
     presentation=True makes figures, fonts and widgets readable from the back of a lecture hall.
+    load_libraries=False, for a notebook that uses neither TensorFlow nor PyTorch (chapter 00), only
+    reads their versions: importing them would hold ~750 MB of a Binder session's ~2 GB.
     """
     global _display_scale
     _check_seed(seed)
@@ -86,22 +91,27 @@ def setup(seed: int = SEED, quiet: bool = True, presentation: bool = False) -> N
 
         display(HTML(_PRESENTATION_CSS))
     names = []
-    tf = _optional("tensorflow")
-    if tf is not None:
-        tf.random.set_seed(seed)
-        if quiet:
-            tf.get_logger().setLevel(logging.ERROR)
-        names.append(f"TensorFlow {tf.__version__}")
-    torch = _optional("torch")
-    if torch is not None:
-        torch.manual_seed(seed)
-        names.append(f"PyTorch {torch.__version__}")
+    if load_libraries:
+        tf = _optional("tensorflow")
+        if tf is not None:
+            tf.random.set_seed(seed)
+            if quiet:
+                tf.get_logger().setLevel(logging.ERROR)
+        torch = _optional("torch")
+        if torch is not None:
+            torch.manual_seed(seed)
+        found = {"TensorFlow": tf and tf.__version__, "PyTorch": torch and torch.__version__}
     else:
-        names.append("PyTorch not installed")
+        found = {"TensorFlow": _tensorflow_version(), "PyTorch": _installed("torch")}
+    if found["TensorFlow"]:
+        names.append(f"TensorFlow {found['TensorFlow']}")
+    names.append(f"PyTorch {found['PyTorch']}" if found["PyTorch"] else "PyTorch not installed")
     names.append(f"NumPy {np.__version__}")
     register_with_ipython()  # a missing PyTorch shows as one sentence, not a traceback
     mode = " · presentation mode" if presentation else ""
     print("Using " + " · ".join(names) + f" · seed {seed}{mode}")
+    if not load_libraries:
+        print("TensorFlow and PyTorch are not loaded in this notebook, to leave memory for the chapters.")
 
 
 def _check_seed(seed: object) -> None:
@@ -120,11 +130,22 @@ def _optional(module: str):
         return None
 
 
-def _installed(distribution: str) -> str | None:
+def _installed(distribution: str, module: str | None = None) -> str | None:
+    """The installed version of `distribution`, or None when it or its module (`module`, by default
+    named like it) is missing.
+
+    Read without importing the module: importing TensorFlow and PyTorch takes ~750 MB.
+    """
     try:
-        return importlib.metadata.version(distribution)
+        version = importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return None
+    # Metadata can outlive a half-removed package; the module must be importable too.
+    return version if importlib.util.find_spec(module or distribution) is not None else None
+
+
+def _tensorflow_version() -> str | None:
+    return _installed("tensorflow-cpu", "tensorflow") or _installed("tensorflow", "tensorflow")
 
 
 def _dot_version() -> str | None:
@@ -138,7 +159,7 @@ def _dot_version() -> str | None:
 
 # (what is checked, how to find its version, what to do when it is missing)
 _REQUIREMENTS = [
-    ("TensorFlow", lambda: _installed("tensorflow-cpu") or _installed("tensorflow"),
+    ("TensorFlow", _tensorflow_version,
      "run `make lab` again, or `pip install -r requirements.txt`"),
     ("PyTorch", lambda: _installed("torch"),
      "run `make lab` again, or `pip install -r requirements.txt`"),
@@ -147,7 +168,7 @@ _REQUIREMENTS = [
      "`brew install graphviz` (macOS) or `conda install graphviz`"),
     ("the widgets front end (jupyterlab_widgets)", lambda: _installed("jupyterlab_widgets"),
      "run `pip install jupyterlab_widgets` and reload JupyterLab in the browser"),
-    ("the helpers package", lambda: _installed("autodiff-helpers"),
+    ("the helpers package", lambda: _installed("autodiff-helpers", "helpers"),
      "run `pip install -e .` in the folder of the collection"),
 ]
 

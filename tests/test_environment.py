@@ -62,3 +62,28 @@ def test_presentation_mode_enlarges_figures_and_widgets(capsys):
     finally:
         helpers.setup()
     assert FigureImage().figure.dpi == normal
+
+
+def test_chapter_00_setup_and_report_load_neither_library():
+    # Chapter 00 must stay small: importing TensorFlow and PyTorch would hold ~750 MB of Binder's ~2 GB.
+    code = (
+        "import sys, helpers; helpers.setup(load_libraries=False); helpers.environment_report(); "
+        "print(sorted({'tensorflow', 'torch'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "[]", "chapter 00 imported " + lines[-1]
+    assert "TensorFlow 2." in lines[0] and "PyTorch 2." in lines[0] and "not loaded" in lines[1]
+    assert "✔ TensorFlow: version 2." in done.stdout and "Everything is in place." in done.stdout
+
+
+def test_report_calls_a_library_missing_when_only_its_metadata_is_left(monkeypatch, capsys):
+    find_spec = environment.importlib.util.find_spec
+    monkeypatch.setattr(
+        environment.importlib.util, "find_spec", lambda name: None if name == "torch" else find_spec(name)
+    )
+    helpers.environment_report()
+    out = capsys.readouterr().out
+    assert "✘ PyTorch is missing: run `make lab` again" in out and "✔ TensorFlow" in out
+    helpers.setup(load_libraries=False)
+    assert "PyTorch not installed" in capsys.readouterr().out

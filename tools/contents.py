@@ -29,6 +29,15 @@ BINDER = f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD"
 TABLE_MARK = "<!-- generated: chapters -->"
 NAV_MARK = "<!-- generated: navigation -->"
 README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+# Under every "Next" link. A learner who follows the links leaves every chapter open, and each one's
+# kernel holds ~800 MB of a Binder session's ~2 GB; helpers/kernels.py shuts down the oldest.
+CLOSE_NOTE = (
+    "*Before you open the next chapter, close this one with **File → Close and Shut Down Notebook**: "
+    "a chapter's kernel holds about 800 MB, and Binder gives about 2 GB in all. If you leave tabs open, "
+    "Binder keeps two kernels running and shuts down the one you used least recently when a third chapter "
+    "starts; its tab keeps its outputs, and running a cell there starts a fresh kernel "
+    "(run it from the top: **Run → Run All Cells**).*"
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,8 @@ def navigation(items: list[Chapter], index: int) -> str:
     if index + 1 < len(items):
         nxt = items[index + 1]
         parts.append(f"Next: [{nxt.number} · {nxt.title}]({nxt.name}) →")
-    return f"{NAV_MARK}\n---\n" + " · ".join(parts)
+    note = f"\n\n{CLOSE_NOTE}" if index + 1 < len(items) else ""
+    return f"{NAV_MARK}\n---\n" + " · ".join(parts) + note
 
 
 def expected_files() -> dict[Path, str]:
