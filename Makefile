@@ -1,38 +1,53 @@
 # The two commands a learner or maintainer needs:
 #   make lab    set everything up (first run only) and open the course in JupyterLab
-#   make test   set everything up (first run only) and run every test, notebooks included
+#   make test   set everything up, test tools included (first run only), and run every test
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 # JupyterLab refuses to run as root unless told to (containers, Binder-like machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
 WORKERS ?= 2
 
-.PHONY: lab test setup notebooks contents slides handouts lint bench clean
+.PHONY: lab test setup setup-dev notebooks contents slides handouts lint bench clean
 
+# What learners and lecturers need: requirements.txt, the helpers package, dot, the course's settings.
 setup: $(STAMP)
 	@sh tools/install_dot.sh
 	@$(BIN)/python tools/install_jupyter_config.py
 
+# Tests, lint and the benchmark also need the test tools of requirements-dev.txt.
+setup-dev: setup $(DEV_STAMP)
+
+# One line per step, and pip's own progress: the first run downloads TensorFlow and PyTorch.
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
-	touch $@
+	@echo "==> Setting up $(VENV) (first run, or the package lists changed): a few minutes"
+	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Updating pip"
+	@$(BIN)/python -m pip install --upgrade pip
+	@echo "==> Installing the chapters' packages (requirements.txt) and the helpers package"
+	@$(BIN)/python -m pip install -r requirements.txt -e .
+	@touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	@echo "==> Installing the test tools (requirements-dev.txt)"
+	@$(BIN)/python -m pip install -r requirements-dev.txt
+	@touch $@
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--port=9999 --no-browser"
 LAB_ARGS ?=
 
 # Opens your own copies in my-notebooks/ (made on first run, new chapters added later, never
-# overwritten), on 127.0.0.1 only, with a token JupyterLab prints.
+# overwritten), on 127.0.0.1 only, with a token JupyterLab prints; its link opens the course map.
 lab: setup
-	$(BIN)/python tools/my_notebooks.py
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)/my-notebooks" $(ALLOW_ROOT) $(LAB_ARGS) \
-		my-notebooks/00_start_here.ipynb
+	@$(BIN)/python tools/my_notebooks.py
+	@echo "==> Starting JupyterLab: open the link it prints below (Ctrl-C stops it)"
+	@$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)/my-notebooks" \
+		--LabApp.default_url=/lab/tree/00_start_here.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: setup
+test: setup-dev
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope
 
 # Maintainers: regenerate tables, links and slide metadata, then re-run every notebook from a
@@ -53,10 +68,10 @@ handouts: setup
 
 # Maintainers: the performance benchmark, printed and written to docs/benchmark.md and the README.
 # FULL=1 also times `make test` end to end (a few minutes more).
-bench: setup
+bench: setup-dev
 	$(BIN)/python tools/bench.py $(if $(FULL),--test-command,)
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check helpers tools tests notebooks
 
 clean:

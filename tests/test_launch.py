@@ -1,14 +1,18 @@
-"""`make lab` as a learner runs it: personal copies that survive updates, and a server that only
-answers on loopback to whoever has the token."""
+"""`make lab` as a newcomer runs it: a first set-up that shows its steps and pip's progress without
+warning boxes and without the test tools, signed personal copies that survive updates, a server
+that only answers on loopback to whoever has the token, and a printed link that opens the course
+map with nothing noisy in the terminal or over the notebook."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.error
 import urllib.request
@@ -17,12 +21,23 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from nbformat.sign import NotebookNotary
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import my_notebooks  # noqa: E402
 
-from tests.browser.jupyterlab import free_port  # noqa: E402
+from tests import package_lists  # noqa: E402
+from tests.browser.jupyterlab import chromium, free_port, require_chromium  # noqa: E402
+from tests.repo_copy import copy_tracked  # noqa: E402
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+COURSE_MAP = "/lab/tree/00_start_here.ipynb"
+# What a newcomer must not meet in the terminal: setuptools' editable-install box, jupyter-lsp's
+# list of absent language servers, JupyterLab's complaint about unsigned notebooks.
+NOISE = ("Editable installation", "Skipped non-installed server", "is not trusted")
+# pip names each package it installs or finds installed on lines like these.
+PIP_REPORTS = re.compile(r"^(?:Requirement already satisfied:|Collecting) ([A-Za-z0-9_.-]+)", re.M)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -30,7 +45,13 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def test_edits_survive_an_update_and_new_chapters_arrive(tmp_path):
+def _trusted(path: Path) -> bool:
+    with NotebookNotary() as notary:
+        return notary.check_signature(nbformat.read(path, as_version=4))
+
+
+def test_edits_survive_an_update_and_new_chapters_arrive(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))  # a newcomer's signatures
     # The collection as published, and a learner's clone of it.
     origin = tmp_path / "origin"
     (origin / "notebooks").mkdir(parents=True)
@@ -45,10 +66,12 @@ def test_edits_survive_an_update_and_new_chapters_arrive(tmp_path):
 
     first = my_notebooks.prepare(clone / "notebooks", clone / "my-notebooks")
     assert [p.name for p in first] == ["00_start_here.ipynb", "01_gradient_tape.ipynb"]
+    assert all(_trusted(p) for p in first), "new copies must be signed"
     mine = clone / "my-notebooks" / "01_gradient_tape.ipynb"
     nb = nbformat.read(mine, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell("My own note: the tape runs backwards."))
     nbformat.write(nb, mine)
+    assert not _trusted(mine), "an edited notebook is no longer the signed one"
 
     # The course changes chapter 01 and adds chapter 02; the learner pulls.
     published = nbformat.read(origin / "notebooks" / "01_gradient_tape.ipynb", as_version=4)
@@ -62,18 +85,56 @@ def test_edits_survive_an_update_and_new_chapters_arrive(tmp_path):
 
     second = my_notebooks.prepare(clone / "notebooks", clone / "my-notebooks")
     assert [p.name for p in second] == ["02_multiple_sources.ipynb"]
+    assert _trusted(second[0])
     kept = nbformat.read(mine, as_version=4)
     assert kept.cells[-1].source == "My own note: the tape runs backwards."
     assert "A correction from the course." not in kept.cells[1].source
+    assert not _trusted(mine), "make lab signs only the copies it makes"
     assert my_notebooks.prepare(clone / "notebooks", clone / "my-notebooks") == []
 
 
-def _wait_for_token(log: Path, server: subprocess.Popen) -> tuple[str, int]:
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    return output
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_first_setup_shows_each_step_and_pip_progress_without_a_warning_box(tmp_path):
+    # A real first set-up in a fresh virtual environment, made fast by letting it see the installed
+    # packages of .venv through a .pth line: pip then reports them as satisfied and really builds
+    # and installs only the helpers package, as on a first run.
+    repo = copy_tracked(tmp_path / "repo")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
+    (site / "course-venv.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    output = _run(["make", "--no-print-directory", "setup", f"VENV={venv}"], repo, dict(os.environ))
+
+    steps = [line for line in output.splitlines() if line.startswith("==> ")]
+    assert [step.split()[1] for step in steps] == ["Setting", "Updating", "Installing"], output
+    assert "Requirement already satisfied: numpy==" in output, "pip's own progress is hidden"
+    assert "Successfully installed autodiff-helpers" in output
+    for noise in NOISE:
+        assert noise not in output, output
+    assert "!!" not in output, "a warning box"
+    # Every package pip reports (asked for, or needed by one asked for): no test tool, except what
+    # the chapters' own packages need anyway (pyyaml, for jupyter_server's event log).
+    reported = {package_lists.pip_name(name) for name in PIP_REPORTS.findall(output)}
+    assert "jupyterlab" in reported and "jupyterlab-slideshow" in reported
+    tools = package_lists.dev_tools() - package_lists.needed_by_the_chapters()
+    assert "pytest" in tools
+    assert not reported & tools, f"make lab's set-up installs test tools: {reported & tools}"
+
+
+def _wait_for_link(log: Path, server: subprocess.Popen) -> tuple[int, str, str]:
+    """The port, path and token of the link the server prints."""
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/lab\?token=([0-9a-f]+)", log.read_text())
+        found = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)\?token=([0-9a-f]+)", log.read_text())
         if found:
-            return found.group(2), int(found.group(1))
+            return int(found.group(1)), found.group(2), found.group(3)
         if server.poll() is not None:
             break
         time.sleep(0.5)
@@ -82,37 +143,93 @@ def _wait_for_token(log: Path, server: subprocess.Popen) -> tuple[str, int]:
 
 def _status(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        with urllib.request.urlopen(url, timeout=30) as answer:
             return answer.status
     except urllib.error.HTTPError as refused:
         return refused.code
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_lab_listens_on_loopback_and_needs_its_token(tmp_path):
+@pytest.fixture(scope="module")
+def newcomer_lab(tmp_path_factory):
+    """`make lab` in a fresh copy of the repository, with a newcomer's empty Jupyter folders (no
+    signatures, settings or workspaces yet), reusing .venv; yields (log, port, path, token)."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    tmp = tmp_path_factory.mktemp("newcomer")
+    repo = copy_tracked(tmp / "repo")
     port = free_port()
-    log = tmp_path / "lab.log"
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    log = tmp / "lab.log"
+    env = dict(
+        os.environ,
+        JUPYTER_DATA_DIR=str(tmp / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+    )
     with log.open("w") as out:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "lab", f"LAB_ARGS=--port={port} --no-browser"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            ["make", "--no-print-directory", "lab", f"VENV={ROOT / '.venv'}",
+             f"LAB_ARGS=--port={port} --no-browser"],
+            cwd=repo, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
     try:
-        token, answered_port = _wait_for_token(log, server)
+        answered_port, path, token = _wait_for_link(log, server)
         assert answered_port == port
-        base = f"http://127.0.0.1:{port}"
-        assert _status(f"{base}/api/contents") == 403
-        assert _status(f"{base}/api/contents?token=wrong{token}") == 403
-        assert _status(f"{base}/api/contents?token={token}") == 200
-        # Every socket on this machine listening on the server's port (make's short-lived children
-        # come and go, so look at the sockets rather than at the processes).
-        listening = {
-            conn.laddr.ip
-            for conn in psutil.net_connections(kind="inet")
-            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port
-        }
-        assert listening == {"127.0.0.1"}
+        yield log, port, path, token
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_make_lab_listens_on_loopback_and_needs_its_token(newcomer_lab):
+    _, port, _, token = newcomer_lab
+    base = f"http://127.0.0.1:{port}"
+    assert _status(f"{base}/api/contents") == 403
+    assert _status(f"{base}/api/contents?token=wrong{token}") == 403
+    assert _status(f"{base}/api/contents?token={token}") == 200
+    # Every socket on this machine listening on the server's port (make's short-lived children
+    # come and go, so look at the sockets rather than at the processes).
+    listening = {
+        conn.laddr.ip
+        for conn in psutil.net_connections(kind="inet")
+        if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port
+    }
+    assert listening == {"127.0.0.1"}
+
+
+def test_the_printed_link_opens_the_course_map_without_noise(newcomer_lab):
+    sync_api = require_chromium()
+    log, port, path, token = newcomer_lab
+    assert path == COURSE_MAP, "the printed link does not open the course map"
+    with chromium(sync_api) as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}{path}?token={token}")
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        _wait_for_a_connected_idle_kernel(f"http://127.0.0.1:{port}", token)
+        current = page.locator(".jp-mod-current .lm-TabBar-tabLabel")
+        assert current.inner_text() == "00_start_here.ipynb"
+        assert page.locator(".jp-NotebookPanel h1", has_text="Start here").first.is_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "make_lab_course_map.png"))
+        # JupyterLab's news question ("get notified about official Jupyter news?") is a toast
+        # posted once the app is restored; the idle kernel above comes later.
+        assert page.locator(".Toastify__toast").count() == 0, "a notification covers the notebook"
+        assert page.locator(".jp-Notification-Status").inner_text().strip() == "0"
+    # jupyter-lsp answers its status only once it has looked for language servers (and logged it).
+    assert _status(f"http://127.0.0.1:{port}/lsp/status?token={token}") == 200
+    printed = log.read_text()
+    for noise in NOISE:
+        assert noise not in printed, printed
+    assert "[E " not in printed, printed
+
+
+def _wait_for_a_connected_idle_kernel(base: str, token: str) -> None:
+    """Until the server reports the notebook's kernel idle with the page connected to it."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as answer:
+            kernels = json.load(answer)
+        if any(k["connections"] > 0 and k["execution_state"] == "idle" for k in kernels):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no kernel connected and idle: {kernels}")

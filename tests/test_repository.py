@@ -11,17 +11,16 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import contents  # noqa: E402
 
+from tests import package_lists  # noqa: E402
+
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LESSONS = [p for p in CHAPTERS if not p.name.startswith("00_")]
-
-# conda-forge name -> PyPI name, where they differ
-CONDA_TO_PIP = {"pytorch-cpu": "torch", "python-graphviz": "graphviz"}
-CONDA_ONLY = {"python", "pip", "graphviz-dot"}
 
 
 def test_generated_contents_are_fresh():
@@ -36,36 +35,34 @@ def test_every_chapter_is_in_the_readme_and_the_map():
         assert f"]({path.name})" in start
 
 
-def _requirements() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        spec = line.split("#")[0].split(";")[0].strip()
-        if spec:
-            name, _, version = spec.partition("==")
-            assert version, f"requirements.txt: {line!r} is not pinned with =="
-            # tensorflow-cpu on Linux and tensorflow elsewhere are one package in two builds
-            pins[name.strip().lower().replace("_", "-").removesuffix("-cpu")] = version.strip()
-    return pins
-
-
-def _environment() -> dict[str, str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pins = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            for spec in dep["pip"]:
-                name, _, version = spec.partition("==")
-                pins[name.strip().lower().removesuffix("-cpu")] = version.strip()
-            continue
-        name, _, version = dep.partition("=")
-        name = name.strip().lower().replace("_", "-")
-        if name not in CONDA_ONLY and name != "graphviz":
-            pins[CONDA_TO_PIP.get(name, name)] = version.lstrip("=").strip()
-    return pins
-
-
 def test_requirements_and_environment_agree():
-    assert _requirements() == _environment()
+    # The same packages; environment.yml pins requirements.txt's version, or (for packages Binder's
+    # base environment already has, see test_binder.py) takes a range that contains it.
+    pins = package_lists.requirements()
+    listed = {name: spec for _, name, spec in package_lists.environment()}
+    assert set(listed) == set(pins)
+    for name, spec in listed.items():
+        assert pins[name] in SpecifierSet(spec), f"environment.yml {name}{spec}, requirements {pins[name]}"
+        assert spec.startswith(("==", ">=")), f"environment.yml: {name} needs a version or a range"
+
+
+def test_dev_requirements_are_the_learner_list_plus_test_tools():
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements-dev.txt").read_text().splitlines()]
+    assert [line for line in lines if line][0] == "-r requirements.txt"
+    assert package_lists.dev_tools() == set(package_lists.requirements("requirements-dev.txt"))
+
+
+@pytest.mark.parametrize("filename", ["requirements.txt", "requirements-dev.txt", "environment.yml"])
+def test_every_package_says_which_chapter_or_purpose_needs_it(filename):
+    # A package line: a requirement (not a comment or an -r include), or a YAML item but python and pip.
+    package = re.compile(r"^[A-Za-z]" if filename.endswith(".txt") else r"^\s*- (?!(python=|pip\b))[A-Za-z]")
+    purpose = re.compile(r"#\s*(\d\d(-\d\d)?|all|lecturers|tools|tests):")
+    text = (ROOT / filename).read_text()
+    text = text.partition("dependencies:")[2] or text  # environment.yml: its packages, not its channels
+    lines = [line for line in text.splitlines() if package.match(line)]
+    assert lines
+    for line in lines:
+        assert purpose.search(line), f"{filename}: {line.strip()!r} does not name its chapter or purpose"
 
 
 def test_environment_is_cpu_only_with_graphviz():
