@@ -33,14 +33,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# JupyterLab user settings: all cells rendered (no virtual scrolling), no autosave, no news pop-ups.
+# JupyterLab user settings: all cells rendered (no virtual scrolling), no autosave. Nothing about
+# notifications: the course's own overrides.json keeps the news question away, as learners see it.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
 }
 
 
