@@ -24,7 +24,7 @@ def test_slide_metadata_is_fresh():
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_slides_follow_the_lecture_plan(path):
     cells = nbformat.read(path, as_version=4).cells
-    kinds = [c.metadata["slideshow"]["slide_type"] for c in cells]
+    kinds = [slides.slide_type(c) for c in cells]
     assert kinds[0] == "slide", "the title is a slide of its own"
     for cell, kind in zip(cells, kinds, strict=True):
         text = cell.source.lstrip()
@@ -73,26 +73,45 @@ def test_one_deck_per_chapter_with_one_slide_per_marked_cell(decks):
     target, built = decks
     assert sorted(built) == [p.stem for p in CHAPTERS]
     for path in CHAPTERS:
-        cells = nbformat.read(path, as_version=4).cells
-        counts = Counter(c.metadata["slideshow"]["slide_type"] for c in cells)
+        # the deck's cells: the notebook's, with the outputs of an overlong code cell as a cell of their own
+        cells = slides.deck_notebook(nbformat.read(path, as_version=4)).cells
+        counts = Counter(slides.slide_type(c) for c in cells)
         parsed = _Sections()
         parsed.feed(built[path.stem].read_text(encoding="utf-8"))
         assert parsed.top == counts["slide"], path.name
         assert parsed.nested == counts["slide"] + counts["subslide"], path.name
 
 
-def test_decks_open_offline(decks):
+def test_decks_are_single_files_that_load_nothing(decks):
     target, built = decks
-    html = built["01_gradient_tape"].read_text(encoding="utf-8")
-    parsed = _Sections()
-    parsed.feed(html)
-    local = [src.split("?")[0] for src in parsed.sources if not re.match(r"https?://", src)]
-    assert any("reveal.js/dist/reveal.css" in src for src in local)
-    for src in local:
-        assert (target / src).is_file(), f"{src} is missing beside the deck"
-    for needed in ("vendor/reveal.js/dist/reveal.js", "vendor/mathjax/MathJax.js"):
-        assert needed in html and (target / needed).is_file()
-    assert not [s for s in parsed.sources if re.match(r"https?://", s)], "a deck loads a script from the web"
+    assert sorted(p.name for p in target.iterdir()) == sorted(deck.name for deck in built.values())
+    for name, deck in built.items():
+        html = deck.read_text(encoding="utf-8")
+        parsed = _Sections()
+        parsed.feed(html)
+        assert parsed.sources == [], f"{name} loads {parsed.sources}: a deck must carry everything"
+        assert "Reveal.initialize(" in html and "window.MathJax = {" in html, name
+        assert not re.search(r"<img[^>]+src=[\"']https?:", html), f"{name} shows a picture from the web"
+        assert slides.WIDGET_VIEW not in html, f"{name} has a widget view that needs a widget manager"
+
+
+def test_an_overlong_code_cell_shows_its_outputs_on_a_sub_slide_of_their_own():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("## A section\n\nSome text."),
+        nbformat.v4.new_code_cell("for i in range(40):\n    print(i)", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="".join(f"{i}\n" for i in range(40)))]),
+        nbformat.v4.new_markdown_cell("Short text after it."),
+    ])
+    # the text after it does not fit below forty lines of output either
+    assert slides.slide_types(nb) == ["slide", "slide", "-", "subslide"]
+    for cell, kind in zip(nb.cells, slides.slide_types(nb), strict=True):
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    deck = slides.deck_notebook(nb).cells
+    assert [slides.slide_type(c) for c in deck] == ["slide", "slide", "-", "subslide", "subslide"]
+    code, shown = deck[2], deck[3]
+    assert code.outputs == [] and shown.outputs == nb.cells[2].outputs
+    assert shown.metadata["transient"] == {"remove_source": True}
 
 
 def test_handouts_drop_the_solutions_and_keep_the_exercises(tmp_path):
