@@ -44,6 +44,7 @@ INLINED = {
 }
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+STILL_NOTE = "A still of what the notebook stored: run it in JupyterLab to move the controls."
 # Heights in CSS pixels of a deck slide (`SLIDE`, with nbconvert's reveal fonts: 20px text, 19px
 # code), fitted to the decks' measured cells and rounded up. A text line holds about 110
 # characters, a code line about 95.
@@ -336,8 +337,7 @@ def deck_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for output in cell.get("outputs", []):
             view = output.get("data", {}).pop(WIDGET_VIEW, None)
             if view and view["model_id"] in state:
-                note = html.escape(output.data.get("text/plain", ""))
-                shown = still(state, view["model_id"])[0] + f'<div class="still-note">{note}</div>'
+                shown = still(state, view["model_id"])[0] + f'<div class="still-note">{STILL_NOTE}</div>'
                 output.data = {"text/html": f'<div class="explorer-still">{shown}</div>'}
         cells.append(cell)
         if apart and cell.get("outputs"):
