@@ -48,7 +48,7 @@ STILL_NOTE = "A still of what the notebook stored: run it in JupyterLab to move 
 # Heights in CSS pixels of a deck slide (`SLIDE`, with nbconvert's reveal fonts: 20px text, 19px
 # code), fitted to the decks' measured cells and rounded up. A text line holds about 110
 # characters, a code line about 95.
-BUDGET = 630  # of the slide's 700px: 40px padding, the rest a margin for the estimate
+BUDGET = 640  # of the slide's 700px: 40px padding, the rest a margin for the estimate
 TEXT_CHARS, CODE_CHARS = 110, 95
 IMAGE_MAX = 560  # taller pictures are scaled down to this in the deck (`TEMPLATE`)
 CONTENT_WIDTH = 1200
