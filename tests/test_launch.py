@@ -219,7 +219,7 @@ def test_the_printed_link_opens_the_course_map_without_noise(newcomer_lab):
     assert _status(f"http://127.0.0.1:{port}/lsp/status?token={token}") == 200
     printed = log.read_text()
     for noise in NOISE:
-        assert noise not in printed, printed
+        assert noise not in printed, f"make lab printed {noise!r}:\n{printed}"
     assert "[E " not in printed, printed
 
 
