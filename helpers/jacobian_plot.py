@@ -317,7 +317,7 @@ class JacobianExplorer:
         self.picture = FigureImage(figsize=(6.0, 3.6))
         self.image = self.picture.image
         self.function = widgets.Dropdown(
-            options=list(self.functions), description="f(x) =", layout=widgets.Layout(width="22em")
+            options=list(self.functions), description="f(x) ="
         )
         slider = {"min": low, "max": high, "step": 0.01, "continuous_update": True}
         self.x0 = widgets.FloatSlider(value=float(start[0]), description="x₀", **slider)

@@ -396,8 +396,7 @@ class PitfallExplorer:
         # What _update changes; new x limits (a larger gradient) redraw everything.
         self.picture.moving(*self._bars, *self._labels, self.ax.title)
 
-        self.pitfall = widgets.Dropdown(options=labels, value=start, description="pitfall",
-                                        layout=widgets.Layout(width="380px"))
+        self.pitfall = widgets.Dropdown(options=labels, value=start, description="pitfall")
         self.version = widgets.ToggleButtons(options=list(VERSIONS), value=_version(version))
         self.readout = widgets.HTML()
         self.widget = explorer_box(self, widgets.HBox([self.pitfall, self.version]), self.readout, self.image)

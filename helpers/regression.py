@@ -332,11 +332,11 @@ class RegressionExplorer:
         else:
             w_best, b_best = self.best
             verdict = f"least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {self.best_loss:.4g}"
-        self.readout.value = (
+        self.picture.show(
+            self.readout,
             f"lr = {lr:.2f} (stable below 2/L = {self.bound:.3f}); after {self.path.steps} steps "
-            f"w = {_fmt(w)}, b = {_fmt(b)}, loss = {_fmt(loss)}; {verdict}"
+            f"w = {_fmt(w)}, b = {_fmt(b)}, loss = {_fmt(loss)}; {verdict}",
         )
-        self.picture.show()
 
 
 def _fmt(value: float) -> str:

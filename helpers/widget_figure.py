@@ -22,9 +22,10 @@ class ExplorerBox(widgets.VBox):
     def __repr__(self) -> str:
         # Shown where the widget cannot be: GitHub, nbviewer, a JupyterLab without the widgets front end.
         # Under 110 characters, or ipywidgets cuts the text short with an ellipsis.
+        # Also what JupyterLab shows for an explorer whose cell has not been run in this session.
         return (
-            "Interactive explorer: run this notebook in JupyterLab with the widgets front end "
-            "to move its controls."
+            "Interactive explorer: run this cell in JupyterLab to move its controls "
+            "(needs jupyterlab_widgets)."
         )
 
 
@@ -59,16 +60,37 @@ class FigureImage:
         self._painter.paint()
         return png_bytes(self.figure)
 
-    def show(self) -> None:
-        """Send the current drawing to the widget."""
-        self.image.value = self.png()
+    def show(self, readout: widgets.HTML | None = None, words: str = "") -> None:
+        """Send the current drawing to the widget; then, if given, the words of `readout`.
+
+        The picture is drawn before either is sent, so words and picture arrive together: set
+        first, the words would run ahead of a picture that takes the kernel 100 ms to draw.
+        """
+        png = self.png()
+        self.image.value = png
+        if readout is not None:
+            readout.value = words
 
 
 def explorer_box(explorer: Any, *rows: widgets.Widget) -> ExplorerBox:
     """Stack control rows and readouts above (or below) the picture, remembering the explorer."""
+    for row in rows:
+        _show_whole_labels(row)
     box = ExplorerBox(list(rows))
     box.explorer = explorer
     return box
+
+
+def _show_whole_labels(widget: widgets.Widget) -> None:
+    """Labels as wide as their words and menus as wide as their longest entry: ipywidgets' fixed
+    widths cut "learning rate" to "learning r…", worse still in presentation mode's larger font."""
+    for child in getattr(widget, "children", ()):
+        _show_whole_labels(child)
+    style = getattr(widget, "style", None)
+    if getattr(widget, "description", "") and style is not None and style.has_trait("description_width"):
+        style.description_width = "initial"
+    if isinstance(widget, widgets.Dropdown):
+        widget.layout.width = "max-content"
 
 
 def function_and_x(

@@ -31,7 +31,7 @@ def test_choosing_a_function_redraws_the_curve():
 
 def test_text_form_explains_itself():
     text = repr(tangent_explorer())
-    assert "JupyterLab" in text and "widgets front end" in text
+    assert "run this cell in JupyterLab" in text and "jupyterlab_widgets" in text
     assert len(text) <= 110, "ipywidgets would cut a longer text short"
 
 

@@ -49,6 +49,22 @@ PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-Inp
 IDLE = "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\")"
 
 
+# JavaScript: widget labels and menus in the page whose words are cut (shown shorter than written).
+CUT_LABELS = """() => {
+  const cut = [], ruler = document.createElement('canvas').getContext('2d');
+  for (const label of document.querySelectorAll('.jupyter-widgets .widget-label')) {
+    if (label.offsetParent && label.scrollWidth > label.clientWidth + 1) cut.push(label.textContent);
+  }
+  for (const menu of document.querySelectorAll('.jupyter-widgets select')) {
+    const text = menu.options[menu.selectedIndex]?.text || '', style = getComputedStyle(menu);
+    ruler.font = `${style.fontSize} ${style.fontFamily}`;
+    const room = menu.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+    if (menu.offsetParent && ruler.measureText(text).width > room + 1) cut.push(text);
+  }
+  return cut;
+}"""
+
+
 def require_chromium() -> Any:
     """Playwright's sync API; skips the calling test module without Chromium (fails it under CI)."""
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
@@ -88,6 +104,38 @@ def open_and_run(browser: Any, lab: tuple[str, str], name: str) -> Any:
         timeout=300_000,
     )
     return page
+
+
+def changed(locator, before: bytes, timeout: float = 15.0) -> bytes:
+    """Wait until the element's pixels differ from `before`; return the new picture."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = locator.screenshot()
+        if now != before:
+            return now
+        time.sleep(0.2)
+    raise AssertionError("the picture did not change after the control moved")
+
+
+def nudge(page, widget, presses: int = 5) -> None:
+    """Move the explorer's first control as a learner would: a slider by arrow keys, else the
+    next entry of a menu, else the toggle button that is not selected."""
+    slider = widget.locator(".noUi-handle")
+    if slider.count():
+        slider.first.scroll_into_view_if_needed()
+        slider.first.focus()
+        for _ in range(presses):
+            page.keyboard.press("ArrowRight")
+        return
+    menu = widget.locator("select")
+    if menu.count():
+        count = menu.first.locator("option").count()
+        current = menu.first.evaluate("el => el.selectedIndex")
+        menu.first.select_option(index=(current + 1) % count)
+        return
+    toggle = widget.locator(".widget-toggle-button:not(.mod-active)")
+    assert toggle.count(), "the explorer has no slider, menu or toggle to move"
+    toggle.first.click()
 
 
 def free_port() -> int:

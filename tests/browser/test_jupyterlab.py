@@ -7,16 +7,18 @@ browser is a failure. Screenshots land in build/screenshots/ for a reviewer to l
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.browser.jupyterlab import (
+    CUT_LABELS,
     ERROR_OUTPUT,
     WIDGET_OUTPUT,
+    changed,
     chromium,
     lab_server,
+    nudge,
     open_and_run,
     require_chromium,
 )
@@ -40,17 +42,6 @@ def browser():
         yield headless
 
 
-def changed(locator, before: bytes, timeout: float = 15.0) -> bytes:
-    """Wait until the element's pixels differ from `before`; return the new picture."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = locator.screenshot()
-        if now != before:
-            return now
-        time.sleep(0.2)
-    raise AssertionError("the picture did not change after the control moved")
-
-
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_chapter_runs_in_jupyterlab(browser, lab, name):
     page = open_and_run(browser, lab, name)
@@ -63,6 +54,7 @@ def test_chapter_runs_in_jupyterlab(browser, lab, name):
         box = widget.bounding_box()
         assert box and box["height"] > 20, f"widget {i} of {name} is empty"
         assert "Error displaying widget" not in widget.inner_text()
+    assert page.evaluate(CUT_LABELS) == [], "widget labels or menu entries are cut short"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = widgets.first if widgets.count() else page.locator(".jp-Cell").first
     target.scroll_into_view_if_needed()
@@ -74,27 +66,6 @@ def explorers(page):
     """Widget outputs that hold a picture: the explorers."""
     widgets = page.locator(WIDGET_OUTPUT)
     return [widgets.nth(i) for i in range(widgets.count()) if widgets.nth(i).locator("img").count()]
-
-
-def nudge(page, widget, presses: int = 5) -> None:
-    """Move the explorer's first control as a learner would: a slider by arrow keys, else the
-    next entry of a menu, else the toggle button that is not selected."""
-    slider = widget.locator(".noUi-handle")
-    if slider.count():
-        slider.first.scroll_into_view_if_needed()
-        slider.first.focus()
-        for _ in range(presses):
-            page.keyboard.press("ArrowRight")
-        return
-    menu = widget.locator("select")
-    if menu.count():
-        count = menu.first.locator("option").count()
-        current = menu.first.evaluate("el => el.selectedIndex")
-        menu.first.select_option(index=(current + 1) % count)
-        return
-    toggle = widget.locator(".widget-toggle-button:not(.mod-active)")
-    assert toggle.count(), "the explorer has no slider, menu or toggle to move"
-    toggle.first.click()
 
 
 # What each chapter's explorer must show after its first control moved, computed from the values
@@ -149,20 +120,43 @@ def test_tangent_explorer_shows_the_slope_of_the_new_point(browser, lab):
     page.close()
 
 
-def test_rise_presents_a_chapter_with_its_slides(browser, lab):
-    """jupyterlab-rise serves the live slideshow at /rise/<notebook>: one slide per marked cell."""
-    import nbformat
-
+def test_an_explorer_not_yet_run_says_to_run_its_cell(browser, lab):
     base, token = lab
-    name = "01_gradient_tape.ipynb"
-    kinds = [c.metadata["slideshow"]["slide_type"] for c in nbformat.read(ROOT / "notebooks" / name, 4).cells]
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(f"{base}/rise/{name}?token={token}")
-    page.wait_for_selector(".reveal.ready", timeout=120_000)
-    top = page.locator(".reveal .slides > section").count()
-    assert top == kinds.count("slide")
-    assert page.locator(".reveal .slides > section > section").count() == top + kinds.count("subslide")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.reveal .slides > section.present h2')")
-    page.screenshot(path=str(SCREENSHOTS / "01_gradient_tape-rise.png"))
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{base}/lab/workspaces/unrun/tree/01_gradient_tape.ipynb?reset&token={token}")
+    stored = page.locator(".jp-OutputArea-output", has_text="Interactive explorer")
+    stored.first.wait_for()
+    text = stored.first.inner_text()
+    assert "run this cell in JupyterLab" in text and "front end" not in text, text
+    page.close()
+
+
+def test_regression_picture_and_readout_change_together(browser, lab):
+    """06: each move of the steps slider changes the picture and the words in the same frame, so the
+    readout never says "after 51 steps" over the picture of 50."""
+    page = open_and_run(browser, lab, "06_linear_regression.ipynb")
+    widget = explorers(page)[0]
+    picture, readout = widget.locator("img").first, widget.locator(".widget-html-content").first
+    # Each change of the picture and of the words, stamped with the frame it happened in.
+    page.evaluate(
+        """([img, words]) => {
+             window.frame = 0; const tick = () => { window.frame++; requestAnimationFrame(tick); }; tick();
+             window.changes = {picture: [], words: []};
+             new MutationObserver(() => window.changes.picture.push(window.frame))
+               .observe(img, {attributes: true, attributeFilter: ['src']});
+             new MutationObserver(() => window.changes.words.push(window.frame))
+               .observe(words, {childList: true, subtree: true, characterData: true});
+           }""",
+        [picture.element_handle(), readout.element_handle()],
+    )
+    slider = widget.locator(".noUi-handle").nth(1)  # steps, from 50
+    slider.focus()
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.innerText.includes('after 58 steps')", arg=readout.element_handle())
+    page.wait_for_function("() => window.changes.picture.length >= window.changes.words.length")
+    changes = page.evaluate("() => window.changes")
+    assert len(changes["words"]) >= 1
+    late = [(p, w) for p, w in zip(changes["picture"], changes["words"], strict=False) if abs(p - w) > 1]
+    assert late == [], f"picture and words changed frames apart: {changes}"
     page.close()

@@ -1,0 +1,68 @@
+"""Driving jupyterlab-slideshow's deck mode the way a lecturer does, and measuring what a slide shows.
+
+The README's order: Run All, then Alt+R (jupyter-config/overrides.json binds it to "select the
+title cell, start the deck"); Space walks down into sub-slides, then on to the next slide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+VIEWPORT = {"width": 1280, "height": 720}
+ON_SCREEN = ".jp-Deck .jp-Cell.jp-deck-mod-onscreen"
+# JavaScript: indices of the cells now on screen.
+SHOWN = """() => [...document.querySelectorAll('.jp-Deck .jp-Cell.jp-deck-mod-onscreen')]
+  .map(c => [...c.parentNode.children].indexOf(c))"""
+# JavaScript: the index of the active cell, which each press of Space moves on.
+ACTIVE = """() => { const cell = document.querySelector('.jp-Deck .jp-Cell.jp-mod-active');
+  return [...cell.parentNode.children].indexOf(cell); }"""
+# JavaScript: what on the slide now shown runs over the window: content below the bottom (the
+# notebook scrolls instead of showing it), past the right edge, or code and text cut at the right
+# (an editor or output that scrolls sideways).
+OVERFLOW = """() => {
+  const found = [], H = window.innerHeight, W = window.innerWidth;
+  const notebook = document.querySelector('.jp-Deck .jp-Notebook');
+  const below = notebook.scrollHeight - notebook.clientHeight;
+  if (below > 2) found.push(`content ${below}px below the screen`);
+  for (const cell of document.querySelectorAll('.jp-Deck .jp-Cell.jp-deck-mod-onscreen')) {
+    const box = cell.getBoundingClientRect();
+    const name = (cell.innerText || '').trim().split('\\n')[0].slice(0, 40);
+    if (box.bottom > H + 1) found.push(`"${name}" ends ${Math.round(box.bottom - H)}px below`);
+    if (box.right > W + 1) found.push(`"${name}" ends ${Math.round(box.right - W)}px past the right`);
+    for (const el of cell.querySelectorAll('.cm-scroller, .jp-OutputArea-output')) {
+      const cut = el.scrollWidth - el.clientWidth;
+      if (cut > 2) found.push(`"${name}": ${el.className.split(' ')[0]} cut ${cut}px at the right`);
+    }
+  }
+  return found;
+}"""
+
+
+def start(page: Any) -> list[int]:
+    """Alt+R in the notebook, as the README says; the cells of the first slide shown."""
+    page.set_viewport_size(VIEWPORT)
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.focus()
+    page.keyboard.press("Alt+r")
+    page.wait_for_selector(ON_SCREEN)
+    return page.evaluate(SHOWN)
+
+
+def steps(kinds: list[str]) -> int:
+    """How many presses of Space a deck takes from its title to its last cell: deck mode reveals
+    a slide's cells one press at a time, and leaves out skipped cells and speaker notes."""
+    return sum(kind not in ("skip", "notes") for kind in kinds) - 1
+
+
+def advance(page: Any) -> list[int]:
+    """Space to the next cell of the deck (the same slide, its next sub-slide, or the next slide);
+    the cells on screen then."""
+    active = page.evaluate(ACTIVE)
+    # After a slider or menu was used, the keys go to the slide again (a lecturer clicks the slide).
+    page.evaluate("() => document.querySelector('.jp-Deck .jp-Cell.jp-mod-active').focus()")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"old => ({ACTIVE})() !== old", arg=active)
+    return page.evaluate(SHOWN)
+
+
+def overflow(page: Any) -> list[str]:
+    return page.evaluate(OVERFLOW)
