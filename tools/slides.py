@@ -220,6 +220,7 @@ TEMPLATE = r"""
 .reveal .explorer-still .still-controls { display: flex; gap: 1.5em; flex-wrap: wrap; }
 .reveal .explorer-still .still-body { display: flex; gap: 30px; flex-wrap: wrap; align-items: flex-start; }
 .reveal .explorer-still .still-readout { flex: 1 1 300px; }
+.reveal .explorer-still pre { font-size: var(--jp-code-font-size); }
 .reveal .explorer-still .still-control { color: #555; }
 .reveal .explorer-still .still-note { color: #777; font-style: italic; }
 </style>
@@ -298,7 +299,7 @@ def still(state: dict, model_id: str) -> tuple[str, int]:
     then the picture with the readout beside it (below it when the picture is wide), scaled down
     to what is left of a slide. What an explorer first shows, with nothing that looks movable."""
     models = _widgets(state, model_id)
-    controls = [_control(m["state"]) for m in models if "value" in m["state"] and m["model_name"].endswith(
+    controls = [_control(m["state"]) for m in models if m["model_name"].endswith(
         ("SliderModel", "DropdownModel", "ToggleButtonsModel", "CheckboxModel", "TextModel"))]
     texts = [m for m in models if m["model_name"] in ("HTMLModel", "HTMLMathModel", "LabelModel")]
     readouts = [(v if m["model_name"].startswith("HTML") else html.escape(v))
