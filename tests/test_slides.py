@@ -34,6 +34,9 @@ def test_slides_follow_the_lecture_plan(path):
             assert kind == "notes", "the setup cell goes to the speaker notes"
         if text.startswith("<!-- generated: navigation -->"):
             assert kind == "skip"
+        # a section heading opens its own cell, or it cannot open a slide
+        inner = re.findall(r"\n(#{2,3} .*)", cell.source) if cell.cell_type == "markdown" else []
+        assert "<details>" in cell.source or not inner, f"{path.name}: start a new cell at {inner[0]!r}"
     # one idea per slide: no slide or sub-slide runs on for more than a handful of cells
     runs, current = [], 0
     for kind in kinds:
