@@ -47,20 +47,17 @@ def start(page: Any) -> list[int]:
     return page.evaluate(SHOWN)
 
 
-def steps(kinds: list[str]) -> int:
-    """How many presses of Space a deck takes from its title to its last cell: deck mode reveals
-    a slide's cells one press at a time, and leaves out skipped cells and speaker notes."""
-    return sum(kind not in ("skip", "notes") for kind in kinds) - 1
-
-
-def advance(page: Any) -> list[int]:
+def advance(page: Any, where: str = "") -> list[int]:
     """Space to the next cell of the deck (the same slide, its next sub-slide, or the next slide);
     the cells on screen then."""
     active = page.evaluate(ACTIVE)
     # After a slider or menu was used, the keys go to the slide again (a lecturer clicks the slide).
     page.evaluate("() => document.querySelector('.jp-Deck .jp-Cell.jp-mod-active').focus()")
     page.keyboard.press("Space")
-    page.wait_for_function(f"old => ({ACTIVE})() !== old", arg=active)
+    try:
+        page.wait_for_function(f"old => ({ACTIVE})() !== old", arg=active)
+    except Exception as error:  # noqa: BLE001 - Playwright's TimeoutError, said in the deck's terms
+        raise AssertionError(f"{where}: Space did not move the deck on from cell {active}") from error
     return page.evaluate(SHOWN)
 
 
