@@ -1,0 +1,167 @@
+"""A learner on Binder opens 00, runs it (Run All), clicks its "Next" link, runs that chapter, and so
+on through every chapter, leaving each tab open. The Jupyter server and its kernels must never hold
+more than the ~2 GB a Binder session has.
+
+The server runs with the course's own settings (jupyter-config/, installed into this environment by
+tools/install_jupyter_config.py) and MEM_LIMIT set as JupyterHub and Binder set it. A thread samples
+the resident memory of the server's process tree every 0.2 s; the test prints, for each step, the
+moment of its largest total (also written to build/binder-walk.md), and fails when any moment is
+above 2 GB.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from tests.browser.jupyterlab import chromium, lab_server, menu, require_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SCREENSHOTS = ROOT / "build" / "screenshots"
+REPORT = ROOT / "build" / "binder-walk.md"
+BINDER_MEMORY = 2 * 1024**3  # MEM_LIMIT of a mybinder.org session: 2G, which JupyterHub reads as GiB
+LIMIT_MB = 2000  # 2 GB, a little below it
+MB = 10**6
+
+sync_api = require_chromium()
+
+# The notebook in the tab the learner looks at; the other tabs stay in the page, hidden.
+CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+PROMPTS = f"[...document.querySelectorAll('{CURRENT} .jp-CodeCell .jp-InputPrompt')]"
+IDLE = f"{CURRENT} .jp-Notebook-ExecutionIndicator[data-status='idle']"
+# The tab has its kernel once the toolbar names it: before that, Run All runs nothing.
+HAS_KERNEL = f"document.querySelector('{CURRENT} .jp-Toolbar-kernelName')?.textContent.includes('Python 3')"
+
+
+@dataclass(frozen=True)
+class Moment:
+    server: int  # bytes resident in the Jupyter server and any helper it started
+    kernels: int  # bytes resident in its kernels and their children
+    running: int  # kernels alive
+
+    @property
+    def total(self) -> int:
+        return self.server + self.kernels
+
+
+def is_kernel(process: psutil.Process) -> bool:
+    return any("ipykernel_launcher" in part for part in process.cmdline())
+
+
+def measure(server: psutil.Process) -> Moment:
+    """Resident memory of the server's whole process tree, split into server and kernels."""
+    server_bytes, kernel_bytes, running = server.memory_info().rss, 0, 0
+    for child in server.children():
+        try:
+            tree = [child, *child.children(recursive=True)]
+            size = sum(p.memory_info().rss for p in tree)
+            kernel = is_kernel(child)
+        except psutil.NoSuchProcess:  # a kernel that has just been shut down
+            continue
+        if kernel:
+            kernel_bytes, running = kernel_bytes + size, running + 1
+        else:
+            server_bytes += size
+    return Moment(server_bytes, kernel_bytes, running)
+
+
+class Peaks:
+    """Samples the server's process tree every 0.2 s in a thread; keeps the largest moment of each step."""
+
+    def __init__(self, server: psutil.Process) -> None:
+        self.server, self.step, self.peaks = server, "", {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> Peaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            step, moment = self.step, measure(self.server)
+            if step and (step not in self.peaks or moment.total > self.peaks[step].total):
+                self.peaks[step] = moment
+            self._stop.wait(0.2)
+
+    def enter(self, step: str) -> None:
+        self.step = step
+        self.peaks.setdefault(step, measure(self.server))
+
+
+def run_all(page) -> None:
+    """Run All in the current tab; clearing the stored outputs first shows when every cell has run."""
+    page.wait_for_function(f"() => {HAS_KERNEL} && document.querySelector(\"{IDLE}\")", timeout=120_000)
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(f"() => {PROMPTS}.every(p => !/\\d/.test(p.textContent))")
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        f"() => {PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent))"
+        f" && document.querySelector(\"{IDLE}\")",
+        timeout=300_000,
+    )
+
+
+def follow_next(page, name: str) -> None:
+    """Click the rendered "Next" link at the end of the current chapter, as a learner does."""
+    navigation = page.locator(f"{CURRENT} .jp-MarkdownCell").last
+    link = navigation.locator("p", has_text="Next:").locator(f"a[href*='{name}']")
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).wait_for(timeout=60_000)
+
+
+def table(peaks: dict[str, Moment]) -> str:
+    rows = ["| Step | Chapter | Server MB | Kernels MB | Total MB | Running kernels |", "|---" * 6 + "|"]
+    for i, (step, m) in enumerate(peaks.items()):
+        sizes = " | ".join(f"{size / MB:.0f}" for size in (m.server, m.kernels, m.total))
+        rows.append(f"| {i} | {step} | {sizes} | {m.running} |")
+    return "\n".join(rows)
+
+
+def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MEM_LIMIT", str(BINDER_MEMORY))  # as JupyterHub tells the server on Binder
+    with lab_server(ROOT / "notebooks", tmp_path) as (base, token), chromium(sync_api) as browser:
+        port = re.search(r":(\d+)$", base).group(1)
+        server = next(p for p in psutil.Process().children() if f"--port={port}" in p.cmdline())
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        with Peaks(server) as peaks:
+            peaks.enter("JupyterLab started, nothing open")
+            peaks.enter(CHAPTERS[0])
+            page.goto(f"{base}/lab/workspaces/binder-walk/tree/{CHAPTERS[0]}?reset&token={token}")
+            run_all(page)
+            for name in CHAPTERS[1:]:
+                peaks.enter(name)
+                follow_next(page, name)
+                run_all(page)
+        # The note under every "Next" link names this menu entry: it must be there.
+        page.get_by_role("menuitem", name="File", exact=True).click()
+        assert page.locator(".lm-Menu-itemLabel", has_text="Close and Shut Down Notebook").count() == 1
+        page.keyboard.press("Escape")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "binder_walk.png"))
+        tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").all_inner_texts()
+    step, worst = max(peaks.peaks.items(), key=lambda item: item[1].total)
+    report = (
+        "Memory of the Jupyter server and its kernels, largest moment of each step (MB = 10^6 bytes):\n\n"
+        f"{table(peaks.peaks)}\n\nPeak: {worst.total / MB:.0f} MB at {step}; limit {LIMIT_MB} MB.\n"
+    )
+    REPORT.write_text(report, encoding="utf-8")
+    with capsys.disabled():
+        print("\n" + report)
+    assert [t.strip() for t in tabs] == CHAPTERS, "the learner's tabs stay open"
+    assert worst.total <= LIMIT_MB * MB, (
+        f"{worst.total / MB:.0f} MB at {step} with {worst.running} kernels running: above {LIMIT_MB} MB. "
+        "Does the server use helpers.kernels.ChapterKernelManager (set in jupyter-config/"
+        "jupyter_server_config.json, installed by tools/install_jupyter_config.py where ServerApp reads it)?"
+        f"\n{report}"
+    )
