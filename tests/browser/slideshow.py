@@ -61,5 +61,14 @@ def advance(page: Any, where: str = "") -> list[int]:
     return page.evaluate(SHOWN)
 
 
+def stop(page: Any) -> None:
+    """Escape ends the deck, as a lecturer does. The extension remembers an active deck in the
+    user's settings, so a JupyterLab opened next would otherwise start in the deck."""
+    if page.locator(".jp-Deck").count():
+        page.evaluate("() => document.querySelector('.jp-Deck .jp-Cell.jp-mod-active').focus()")
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".jp-Deck", state="detached")
+
+
 def overflow(page: Any) -> list[str]:
     return page.evaluate(OVERFLOW)

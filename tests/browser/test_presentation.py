@@ -48,30 +48,33 @@ def test_lecturer_presents_the_chapter_and_moves_its_explorer(browser, lab, name
     cells = nbformat.read(ROOT / "notebooks" / name, as_version=4).cells
     kinds = [slides.slide_type(c) for c in cells]
     page = open_and_run(browser, lab, name)
-    shown = slideshow.start(page)
-    assert 0 in shown, f"the deck opened at cells {shown}, not at the title"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-00.png"))
-    overflowing, moved = {}, set()
-    last = max(i for i, kind in enumerate(kinds) if kind not in ("skip", "notes"))
-    for step in range(len(cells)):
-        if step:
-            if page.evaluate(slideshow.ACTIVE) == last:
-                break
-            shown = slideshow.advance(page, f"{name}, step {step}")
-        if found := slideshow.overflow(page):
-            overflowing[f"step {step} (cells {shown})"] = found
-            page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-{step:02d}-overflow.png"))
-        for index in set(shown) - moved:
-            explorer = page.locator(".jp-Deck .jp-Cell").nth(index).locator(f"{WIDGET_OUTPUT}:has(img)")
-            if explorer.count():
-                picture = explorer.first.locator("img").first
-                before = picture.screenshot()
-                nudge(page, explorer.first)
-                changed(picture, before)
-                moved.add(index)
-                page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-{step:02d}-explorer.png"))
-    assert last in shown, "Space did not reach the last slide"
-    assert not overflowing, f"{name}: slides that do not fit 1280×720: {overflowing}"
-    assert moved or name.startswith("00_"), f"{name}: no slide showed an explorer that moves"
-    page.close()
+    try:
+        shown = slideshow.start(page)
+        assert 0 in shown, f"the deck opened at cells {shown}, not at the title"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-00.png"))
+        overflowing, moved = {}, set()
+        last = max(i for i, kind in enumerate(kinds) if kind not in ("skip", "notes"))
+        for step in range(len(cells)):
+            if step:
+                if page.evaluate(slideshow.ACTIVE) == last:
+                    break
+                shown = slideshow.advance(page, f"{name}, step {step}")
+            if found := slideshow.overflow(page):
+                overflowing[f"step {step} (cells {shown})"] = found
+                page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-{step:02d}-overflow.png"))
+            for index in set(shown) - moved:
+                explorer = page.locator(".jp-Deck .jp-Cell").nth(index).locator(f"{WIDGET_OUTPUT}:has(img)")
+                if explorer.count():
+                    picture = explorer.first.locator("img").first
+                    before = picture.screenshot()
+                    nudge(page, explorer.first)
+                    changed(picture, before)
+                    moved.add(index)
+                    page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-{step:02d}-explorer.png"))
+        assert last in shown, "Space did not reach the last slide"
+        assert not overflowing, f"{name}: slides that do not fit 1280×720: {overflowing}"
+        assert moved or name.startswith("00_"), f"{name}: no slide showed an explorer that moves"
+    finally:
+        slideshow.stop(page)
+        page.close()
