@@ -288,7 +288,7 @@ class RegressionExplorer:
         self.ax_path.set_ylim(*self.B_RANGE)
         self.ax_path.set_xlabel("w")
         self.ax_path.set_ylabel("b")
-        self.ax_path.set_title("path of (w, b) over the loss contours", fontsize=10)
+        self.ax_path.set_title("path of (w, b)", fontsize=10)
 
         (self._loss,) = self.ax_loss.plot([], [], color="tab:red")
         self.ax_loss.axhline(self.best_loss, color="black", ls=":", lw=1)

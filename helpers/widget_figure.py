@@ -13,6 +13,10 @@ from matplotlib.figure import Figure
 from helpers.environment import display_scale
 from helpers.redraw import Repainter, png_bytes
 
+# The widest picture an explorer draws, in pixels: what a notebook's output area holds at
+# 1280 px, in JupyterLab's deck and beside a closed sidebar.
+MAX_WIDTH_PX = 1100
+
 
 class ExplorerBox(widgets.VBox):
     """A VBox whose plain-text form says what it is; `.explorer` holds the object behind it."""
@@ -40,7 +44,11 @@ class FigureImage:
 
     def __init__(self, figsize: tuple[float, float] = (6.0, 3.6), dpi: int = 100) -> None:
         # Scaling the dpi keeps the layout and enlarges lines and text together (presentation mode).
-        self.figure = Figure(figsize=figsize, dpi=dpi * display_scale(), layout="constrained")
+        dpi = dpi * display_scale()
+        # A figure wider than a slide's output area would be shown shrunk, its text no larger than
+        # before; narrower inches at the same dpi keep the text large and the picture on the slide.
+        figsize = (min(figsize[0], MAX_WIDTH_PX / dpi), figsize[1])
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         # Shown at its own pixel size: stretched to the page width it would look blurred.
         width = round(figsize[0] * self.figure.dpi)

@@ -50,7 +50,7 @@ def test_report_all_present(capsys):
 def test_presentation_mode_enlarges_figures_and_widgets(capsys):
     import matplotlib as mpl
 
-    from helpers.widget_figure import FigureImage
+    from helpers.widget_figure import MAX_WIDTH_PX, FigureImage
 
     normal = FigureImage().figure.dpi
     helpers.setup(presentation=True)
@@ -59,6 +59,9 @@ def test_presentation_mode_enlarges_figures_and_widgets(capsys):
         scale = environment.PRESENTATION_SCALE
         assert mpl.rcParams["figure.dpi"] == environment.PLOT_STYLE["figure.dpi"] * scale
         assert FigureImage().figure.dpi == normal * scale
+        # A wide figure keeps its dpi (large text) but narrows to what a slide shows unshrunk.
+        wide = FigureImage(figsize=(12.0, 3.8)).figure
+        assert wide.dpi == normal * scale and wide.get_size_inches()[0] * wide.dpi <= MAX_WIDTH_PX
     finally:
         helpers.setup()
     assert FigureImage().figure.dpi == normal
