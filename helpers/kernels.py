@@ -16,8 +16,8 @@ import os
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer, default
 
-# What one chapter's kernel needs at its peak (make bench: at most 884 MB) and what the Jupyter
-# server itself holds (~170 MB), in bytes: together they say how many kernels fit in a limit.
+# What one chapter's kernel needs at its peak (make bench: at most 889 MB) and what the Jupyter
+# server holds (160 MB in tests/browser/test_binder_walk.py, with room to spare), in bytes.
 KERNEL_BYTES = 900 * 10**6
 SERVER_BYTES = 250 * 10**6
 
