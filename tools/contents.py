@@ -35,8 +35,8 @@ CLOSE_NOTE = (
     "*Before you open the next chapter, close this one with **File → Close and Shut Down Notebook**: "
     "a chapter's kernel holds about 800 MB, and Binder gives about 2 GB in all. If you leave tabs open, "
     "Binder keeps two kernels running and shuts down the one you used least recently when a third chapter "
-    "starts; its tab keeps its outputs, and running a cell there starts a fresh kernel "
-    "(run it from the top: **Run → Run All Cells**).*"
+    "starts. Its tab keeps its outputs; to carry on there, **Kernel → Restart Kernel and Run All Cells…** "
+    "starts a fresh kernel and runs the chapter again.*"
 )
 
 

@@ -1,6 +1,7 @@
 """A learner on Binder opens 00, runs it (Run All), clicks its "Next" link, runs that chapter, and so
-on through every chapter, leaving each tab open. The Jupyter server and its kernels must never hold
-more than the ~2 GB a Binder session has.
+on through every chapter, leaving each tab open; then goes back to 00's tab, whose kernel has been
+shut down, and runs it again as the note under "Next" says. The Jupyter server and its kernels must
+never hold more than the ~2 GB a Binder session has.
 
 The server runs with the course's own settings (jupyter-config/, installed into this environment by
 tools/install_jupyter_config.py) and MEM_LIMIT set as JupyterHub and Binder set it. A thread samples
@@ -35,7 +36,8 @@ CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 PROMPTS = f"[...document.querySelectorAll('{CURRENT} .jp-CodeCell .jp-InputPrompt')]"
 IDLE = f"{CURRENT} .jp-Notebook-ExecutionIndicator[data-status='idle']"
 # The tab has its kernel once the toolbar names it: before that, Run All runs nothing.
-HAS_KERNEL = f"document.querySelector('{CURRENT} .jp-Toolbar-kernelName')?.textContent.includes('Python 3')"
+KERNEL_NAME = f"document.querySelector('{CURRENT} .jp-Toolbar-kernelName')?.textContent"
+HAS_KERNEL = f"{KERNEL_NAME}?.includes('Python 3')"
 
 
 @dataclass(frozen=True)
@@ -98,15 +100,24 @@ class Peaks:
         self.peaks.setdefault(step, measure(self.server))
 
 
-def run_all(page) -> None:
-    """Run All in the current tab; clearing the stored outputs first shows when every cell has run."""
-    page.wait_for_function(f"() => {HAS_KERNEL} && document.querySelector(\"{IDLE}\")", timeout=120_000)
+def clear_outputs(page) -> None:
+    """Clearing the stored outputs first shows when every cell has run again."""
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(f"() => {PROMPTS}.every(p => !/\\d/.test(p.textContent))")
+
+
+def run_all(page) -> None:
+    """Run All in the current tab, once it has its kernel."""
+    page.wait_for_function(f"() => {HAS_KERNEL} && document.querySelector(\"{IDLE}\")", timeout=120_000)
+    clear_outputs(page)
     menu(page, "Run", "Run All Cells")
+    wait_until_every_cell_ran(page)
+
+
+def wait_until_every_cell_ran(page) -> None:
     page.wait_for_function(
         f"() => {PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent))"
-        f" && document.querySelector(\"{IDLE}\")",
+        f" && {HAS_KERNEL} && document.querySelector(\"{IDLE}\")",
         timeout=300_000,
     )
 
@@ -118,6 +129,16 @@ def follow_next(page, name: str) -> None:
     link.scroll_into_view_if_needed()
     link.click()
     page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).wait_for(timeout=60_000)
+
+
+def rerun_first_tab(page) -> None:
+    """Back in 00's tab, whose kernel the server shut down, do what the note under "Next" says."""
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=CHAPTERS[0]).click()
+    page.wait_for_function(f"() => {KERNEL_NAME}?.includes('No Kernel')", timeout=60_000)
+    assert page.locator(f"{CURRENT} .jp-OutputArea-output").count(), "the tab kept its outputs"
+    clear_outputs(page)
+    menu(page, "Kernel", "Restart Kernel and Run All Cells…")
+    wait_until_every_cell_ran(page)
 
 
 def table(peaks: dict[str, Moment]) -> str:
@@ -143,6 +164,8 @@ def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_pat
                 peaks.enter(name)
                 follow_next(page, name)
                 run_all(page)
+            peaks.enter(f"back to {CHAPTERS[0]}")
+            rerun_first_tab(page)
         # The note under every "Next" link names this menu entry: it must be there.
         page.get_by_role("menuitem", name="File", exact=True).click()
         assert page.locator(".lm-Menu-itemLabel", has_text="Close and Shut Down Notebook").count() == 1
