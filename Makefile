@@ -54,6 +54,7 @@ test: setup-dev
 # clean kernel and store its outputs.
 notebooks: contents
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+	$(BIN)/python tools/slides.py  # slides are planned by the heights of the new outputs
 
 contents: setup
 	$(BIN)/python tools/contents.py

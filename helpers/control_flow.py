@@ -314,7 +314,7 @@ class LoopExplorer:
         self.derivative = float("nan")
         self.by_hand = float("nan")
 
-        self.picture = FigureImage(figsize=(7.0, 4.6))
+        self.picture = FigureImage(figsize=(7.0, 4.1))
         self.image = self.picture.image
         chain_ax, self.ax = self.picture.figure.subplots(2, 1, height_ratios=[1, 2.6])
         self.chain_ax = chain_ax

@@ -231,7 +231,7 @@ def plot_derivatives(
     point = None if x0 is None else to_point(x0, "x0")
     low, high = check_range(xlim, point=point)
     if axes is None:
-        axes = plt.subplots(n + 1, 1, sharex=True, figsize=(6.4, 1.6 * (n + 1)), layout="constrained")[1]
+        axes = plt.subplots(n + 1, 1, sharex=True, figsize=(6.4, 1.2 * (n + 1)), layout="constrained")[1]
     axes = check_axes_list(axes, n + 1, f"f and its first {n} derivatives")
     grid = np.linspace(low, high, 200)
     panels = DerivativePanels(axes)
@@ -264,7 +264,7 @@ class DerivativesExplorer(FunctionAndXExplorer):
         self.curves = np.zeros((self.n + 1, self.grid.size))
         self.values: list[float] = []
 
-        self.picture = FigureImage(figsize=(6.4, 1.55 * (self.n + 1)))
+        self.picture = FigureImage(figsize=(6.4, 1.15 * (self.n + 1)))
         self.image = self.picture.image
         axes = self.picture.figure.subplots(self.n + 1, 1, sharex=True)
         self.panels = DerivativePanels(axes)

@@ -48,7 +48,7 @@ STILL_NOTE = "A still of what the notebook stored: run it in JupyterLab to move 
 # Heights in CSS pixels of a deck slide (`SLIDE`, with nbconvert's reveal fonts: 20px text, 19px
 # code), fitted to the decks' measured cells and rounded up. A text line holds about 110
 # characters, a code line about 95.
-BUDGET = 640  # of the slide's 700px: 40px padding, the rest a margin for the estimate
+BUDGET = 620  # of the slide's 700px: 40px padding, the rest a margin for the estimate (and for the live deck)
 TEXT_CHARS, CODE_CHARS = 110, 95
 IMAGE_MAX = 560  # taller pictures are scaled down to this in the deck (`TEMPLATE`)
 CONTENT_WIDTH = 1200
@@ -142,6 +142,8 @@ def slide_plan(nb: nbformat.NotebookNode) -> list[tuple[str, bool]]:
         apart = outputs > 0 and source + outputs > BUDGET
         if kind in ("slide", "subslide"):
             used = 0
+        elif kind == "-" and _is_explorer(cell):
+            kind = "subslide"  # an explorer gets a slide of its own: in JupyterLab it is shown whole
         elif cell.cell_type == "markdown" and kind == "-":
             group = source + sum(sum(heights(c, state)) for c in _followers(nb.cells, kinds, i))
             kind = "subslide" if used + min(group, BUDGET) > BUDGET else kind
@@ -150,6 +152,13 @@ def slide_plan(nb: nbformat.NotebookNode) -> list[tuple[str, bool]]:
         used = (0 if kind in ("slide", "subslide") else used) + (outputs if apart else source + outputs)
         plan.append((kind, apart))
     return plan
+
+
+def _is_explorer(cell: dict) -> bool:
+    """A code cell that shows a widget: an explorer."""
+    return cell["cell_type"] == "code" and any(
+        WIDGET_VIEW in output.get("data", {}) for output in cell["outputs"]
+    )
 
 
 def _followers(cells: list, kinds: list[str], i: int) -> list:

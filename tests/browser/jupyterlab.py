@@ -51,15 +51,19 @@ IDLE = "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='id
 
 # JavaScript: widget labels and menus in the page whose words are cut (shown shorter than written).
 CUT_LABELS = """() => {
-  const cut = [], ruler = document.createElement('canvas').getContext('2d');
+  const cut = [];
   for (const label of document.querySelectorAll('.jupyter-widgets .widget-label')) {
     if (label.offsetParent && label.scrollWidth > label.clientWidth + 1) cut.push(label.textContent);
   }
+  // A menu is as wide as it needs when a copy of it, free to size itself, is no wider.
   for (const menu of document.querySelectorAll('.jupyter-widgets select')) {
-    const text = menu.options[menu.selectedIndex]?.text || '', style = getComputedStyle(menu);
-    ruler.font = `${style.fontSize} ${style.fontFamily}`;
-    const room = menu.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
-    if (menu.offsetParent && ruler.measureText(text).width > room + 1) cut.push(text);
+    if (!menu.offsetParent) continue;
+    const copy = menu.cloneNode(true);
+    Object.assign(copy.style, {width: 'max-content', position: 'absolute', visibility: 'hidden'});
+    menu.parentNode.appendChild(copy);
+    const needed = copy.offsetWidth;
+    copy.remove();
+    if (menu.offsetWidth < needed - 1) cut.push(menu.options[menu.selectedIndex]?.text || '');
   }
   return cut;
 }"""

@@ -4,6 +4,7 @@ and on the explorer's slide the controls move the picture."""
 
 from __future__ import annotations
 
+import base64
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.browser import slideshow  # noqa: E402
 from tests.browser.jupyterlab import (  # noqa: E402
+    CUT_LABELS,
     WIDGET_OUTPUT,
     changed,
     chromium,
@@ -75,6 +77,84 @@ def test_lecturer_presents_the_chapter_and_moves_its_explorer(browser, lab, name
         assert last in shown, "Space did not reach the last slide"
         assert not overflowing, f"{name}: slides that do not fit 1280×720: {overflowing}"
         assert moved or name.startswith("00_"), f"{name}: no slide showed an explorer that moves"
+    finally:
+        slideshow.stop(page)
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def presenting_lab(tmp_path_factory):
+    """The chapters with the README's presentation line in their setup cell."""
+    copies = tmp_path_factory.mktemp("presenting") / "notebooks"
+    copies.mkdir()
+    for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = cell.source.replace("helpers.setup()", "helpers.setup(presentation=True)")
+        nbformat.write(nb, copies / path.name)
+    with lab_server(copies, tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+def stored_pictures(name: str) -> dict[str, list[int]]:
+    """The formats of the explorer pictures the notebook stored from its normal-mode run, with the
+    heights of its PNGs."""
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    found: dict[str, list[int]] = {}
+    for model in state.values():
+        if model["model_name"] == "ImageModel":
+            heights = found.setdefault(model["state"]["format"], [])
+            if model["state"]["format"] == "png":
+                header = base64.b64decode(model["buffers"][0]["data"][:44])
+                heights.append(int.from_bytes(header[20:24], "big"))
+    return found
+
+
+# JavaScript: a picture's own size, its size on the page, and the room its output area gives it.
+SIZES = """img => [img.naturalHeight, img.naturalWidth, img.clientWidth,
+                   img.closest('.jp-OutputArea-output').clientWidth]"""
+# JavaScript: font sizes of the widget labels and of the notebook's own text.
+FONT_SIZES = """() => ['.jp-Deck .jupyter-widgets .widget-label', '.jp-Deck .jp-Notebook']
+  .map(css => parseFloat(getComputedStyle(document.querySelector(css)).fontSize))"""
+
+
+def check_enlarged(page, name: str, cell: int, stored: dict[str, list[int]]) -> None:
+    """The explorer in `cell`, on its slide in presentation mode, is enlarged and cut nowhere."""
+    picture = page.locator(".jp-Deck .jp-Cell").nth(cell).locator(f"{WIDGET_OUTPUT} img").first
+    height, width, shown, room = size = picture.evaluate(SIZES)
+    if "png" not in stored:  # a graph drawn by Graphviz (SVG): as wide as the slide lets it be
+        assert shown >= 0.99 * min(width, room), f"{name}: graph shown narrower than it can be: {size}"
+    else:
+        heights = stored["png"]
+        assert any(1.5 <= height / h <= 1.7 for h in heights), f"{name}: {size}, stored heights {heights}"
+        assert shown >= 0.98 * width, f"{name}: the slide shrinks the picture back: {size}"
+    label_px, page_px = page.evaluate(FONT_SIZES)
+    assert label_px >= 1.4 * page_px, f"{name}: widget text {label_px}px beside the page's {page_px}px"
+    cut = page.evaluate(CUT_LABELS)
+    assert cut == [], f"{name}: widget labels or menu entries cut short: {cut}"
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if not n.startswith("00_")])
+def test_presentation_mode_enlarges_every_explorer(browser, presenting_lab, name):
+    """With presentation=True, on its slide: each picture drawn at 1.6 times the dpi and shown at
+    its own size (a vector graph as wide as the slide allows), larger widget text, no label cut."""
+    cells = nbformat.read(ROOT / "notebooks" / name, as_version=4).cells
+    explorers = {i for i, c in enumerate(cells) if c.cell_type == "code" and "_explorer(" in c.source}
+    stored, seen = stored_pictures(name), set()
+    page = open_and_run(browser, presenting_lab, name)
+    try:
+        shown = slideshow.start(page)
+        for step in range(len(cells)):
+            for cell in explorers & set(shown) - seen:
+                page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}-presentation-mode.png"))
+                check_enlarged(page, name, cell, stored)
+                seen.add(cell)
+            if seen == explorers:
+                break
+            shown = slideshow.advance(page, f"{name}, step {step}")
+        assert seen == explorers, f"{name}: the deck never showed the explorers in cells {explorers - seen}"
     finally:
         slideshow.stop(page)
         page.close()
