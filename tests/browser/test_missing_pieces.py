@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.jupyterlab import ERROR_OUTPUT, chromium, lab_server, open_and_run, require_chromium
+from tests.browser.jupyterlab import ERROR_OUTPUT, lab_server, open_and_run, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 WIDGET_MANAGER = "@jupyter-widgets/jupyterlab-manager"
 
-sync_api = require_chromium()
+require_chromium()  # without Chromium the module is skipped (a failure under CI)
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +26,6 @@ def lab_without_widgets(tmp_path_factory):
     page_config = {"disabledExtensions": {WIDGET_MANAGER: True}}
     with lab_server(ROOT / "notebooks", tmp_path_factory.mktemp("lab"), page_config=page_config) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(sync_api) as headless:
-        yield headless
 
 
 def code_cell(page, source: str):
@@ -60,7 +54,8 @@ def test_without_the_widgets_front_end_the_static_figure_stays_and_the_explorer_
     explorer = code_cell(page, "helpers.tangent_explorer(").locator(".jp-OutputArea-output")
     assert explorer.count() == 1
     explorer.scroll_into_view_if_needed()
-    assert "run this notebook in JupyterLab" in explorer.inner_text()
+    said = explorer.inner_text()
+    assert "run this cell in JupyterLab" in said and "jupyterlab_widgets" in said, said
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "01_gradient_tape-without-widgets.png"))
     page.close()

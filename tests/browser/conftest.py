@@ -1,0 +1,24 @@
+"""What the browser tests share: one headless Chromium and one JupyterLab on the chapters per module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.jupyterlab import chromium, lab_server, require_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium(require_chromium()) as headless:
+        yield headless
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving a temporary copy of the chapters."""
+    with lab_server(ROOT / "notebooks", tmp_path_factory.mktemp("lab")) as server:
+        yield server
