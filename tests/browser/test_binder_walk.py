@@ -5,9 +5,14 @@ never hold more than the ~2 GB a Binder session has.
 
 The server runs with the course's own settings (jupyter-config/, installed into this environment by
 tools/install_jupyter_config.py) and MEM_LIMIT set as JupyterHub and Binder set it. A thread samples
-the resident memory of the server's process tree every 0.2 s; the test prints, for each step, the
-moment of its largest total (also written to build/binder-walk.md), and fails when any moment is
-above 2 GB.
+the memory of the server's process tree every 0.2 s; the test prints, for each step, the moment of
+its largest total (also written to build/binder-walk.md), and fails when any moment is above 2 GB.
+
+Memory is the proportional set size (PSS): a page that several processes map counts once, shared
+among them, as the session's memory limit (its cgroup) charges it. Summed resident sizes would count
+the TensorFlow and PyTorch libraries that both kernels map twice, and how many of those file pages
+are resident depends on the page cache (a freshly installed environment showed 120 MB more per
+kernel than an older one, with the same anonymous memory).
 """
 
 from __future__ import annotations
@@ -42,8 +47,8 @@ HAS_KERNEL = f"{KERNEL_NAME}?.includes('Python 3')"
 
 @dataclass(frozen=True)
 class Moment:
-    server: int  # bytes resident in the Jupyter server and any helper it started
-    kernels: int  # bytes resident in its kernels and their children
+    server: int  # bytes (PSS) of the Jupyter server and any helper it started
+    kernels: int  # bytes (PSS) of its kernels and their children
     running: int  # kernels alive
 
     @property
@@ -56,12 +61,12 @@ def is_kernel(process: psutil.Process) -> bool:
 
 
 def measure(server: psutil.Process) -> Moment:
-    """Resident memory of the server's whole process tree, split into server and kernels."""
-    server_bytes, kernel_bytes, running = server.memory_info().rss, 0, 0
+    """Memory (PSS) of the server's whole process tree, split into server and kernels."""
+    server_bytes, kernel_bytes, running = server.memory_full_info().pss, 0, 0
     for child in server.children():
         try:
             tree = [child, *child.children(recursive=True)]
-            size = sum(p.memory_info().rss for p in tree)
+            size = sum(p.memory_full_info().pss for p in tree)
             kernel = is_kernel(child)
         except psutil.NoSuchProcess:  # a kernel that has just been shut down
             continue
@@ -175,7 +180,8 @@ def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_pat
         tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").all_inner_texts()
     step, worst = max(peaks.peaks.items(), key=lambda item: item[1].total)
     report = (
-        "Memory of the Jupyter server and its kernels, largest moment of each step (MB = 10^6 bytes):\n\n"
+        "Memory (PSS) of the Jupyter server and its kernels, largest moment of each step "
+        "(MB = 10^6 bytes):\n\n"
         f"{table(peaks.peaks)}\n\nPeak: {worst.total / MB:.0f} MB at {step}; limit {LIMIT_MB} MB.\n"
     )
     REPORT.write_text(report, encoding="utf-8")
