@@ -8,11 +8,10 @@ tools/install_jupyter_config.py) and MEM_LIMIT set as JupyterHub and Binder set 
 the memory of the server's process tree every 0.2 s; the test prints, for each step, the moment of
 its largest total (also written to build/binder-walk.md), and fails when any moment is above 2 GB.
 
-Memory is the proportional set size (PSS): a page that several processes map counts once, shared
-among them, as the session's memory limit (its cgroup) charges it. Summed resident sizes would count
-the TensorFlow and PyTorch libraries that both kernels map twice, and how many of those file pages
-are resident depends on the page cache (a freshly installed environment showed 120 MB more per
-kernel than an older one, with the same anonymous memory).
+Memory is counted as the session's memory limit (its cgroup) charges it: every process's anonymous
+memory, plus each mapped file's resident pages once, however many processes map it. Summed resident
+sizes would count the TensorFlow and PyTorch libraries that both kernels map twice, and proportional
+sizes would share those pages with processes outside the session (other tests running beside it).
 """
 
 from __future__ import annotations
@@ -47,26 +46,38 @@ HAS_KERNEL = f"{KERNEL_NAME}?.includes('Python 3')"
 
 @dataclass(frozen=True)
 class Moment:
-    server: int  # bytes (PSS) of the Jupyter server and any helper it started
-    kernels: int  # bytes (PSS) of its kernels and their children
+    server: int  # anonymous bytes of the Jupyter server and any helper it started
+    kernels: int  # anonymous bytes of its kernels and their children
+    files: int  # resident bytes of the files they map (libraries), each file once
     running: int  # kernels alive
 
     @property
     def total(self) -> int:
-        return self.server + self.kernels
+        return self.server + self.kernels + self.files
 
 
 def is_kernel(process: psutil.Process) -> bool:
     return any("ipykernel_launcher" in part for part in process.cmdline())
 
 
+def add_process(process: psutil.Process, files: dict[str, int]) -> int:
+    """The process's anonymous bytes; its resident bytes of each mapped file go into `files`, where a
+    file several processes map keeps the largest, since they share its pages."""
+    anonymous = 0
+    for mapping in process.memory_maps(grouped=True):
+        anonymous += mapping.anonymous
+        if mapping.path.startswith("/"):
+            files[mapping.path] = max(files.get(mapping.path, 0), mapping.rss - mapping.anonymous)
+    return anonymous
+
+
 def measure(server: psutil.Process) -> Moment:
-    """Memory (PSS) of the server's whole process tree, split into server and kernels."""
-    server_bytes, kernel_bytes, running = server.memory_full_info().pss, 0, 0
+    """Memory of the server's whole process tree, split into server, kernels and mapped files."""
+    files: dict[str, int] = {}
+    server_bytes, kernel_bytes, running = add_process(server, files), 0, 0
     for child in server.children():
         try:
-            tree = [child, *child.children(recursive=True)]
-            size = sum(p.memory_full_info().pss for p in tree)
+            size = sum(add_process(p, files) for p in [child, *child.children(recursive=True)])
             kernel = is_kernel(child)
         except psutil.NoSuchProcess:  # a kernel that has just been shut down
             continue
@@ -74,7 +85,7 @@ def measure(server: psutil.Process) -> Moment:
             kernel_bytes, running = kernel_bytes + size, running + 1
         else:
             server_bytes += size
-    return Moment(server_bytes, kernel_bytes, running)
+    return Moment(server_bytes, kernel_bytes, sum(files.values()), running)
 
 
 class Peaks:
@@ -147,9 +158,12 @@ def rerun_first_tab(page) -> None:
 
 
 def table(peaks: dict[str, Moment]) -> str:
-    rows = ["| Step | Chapter | Server MB | Kernels MB | Total MB | Running kernels |", "|---" * 6 + "|"]
+    rows = [
+        "| Step | Chapter | Server MB | Kernels MB | Mapped files MB | Total MB | Running kernels |",
+        "|---" * 7 + "|",
+    ]
     for i, (step, m) in enumerate(peaks.items()):
-        sizes = " | ".join(f"{size / MB:.0f}" for size in (m.server, m.kernels, m.total))
+        sizes = " | ".join(f"{size / MB:.0f}" for size in (m.server, m.kernels, m.files, m.total))
         rows.append(f"| {i} | {step} | {sizes} | {m.running} |")
     return "\n".join(rows)
 
@@ -180,8 +194,8 @@ def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_pat
         tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").all_inner_texts()
     step, worst = max(peaks.peaks.items(), key=lambda item: item[1].total)
     report = (
-        "Memory (PSS) of the Jupyter server and its kernels, largest moment of each step "
-        "(MB = 10^6 bytes):\n\n"
+        "Memory of the Jupyter server and its kernels (anonymous, and mapped files once), largest moment "
+        "of each step (MB = 10^6 bytes):\n\n"
         f"{table(peaks.peaks)}\n\nPeak: {worst.total / MB:.0f} MB at {step}; limit {LIMIT_MB} MB.\n"
     )
     REPORT.write_text(report, encoding="utf-8")
