@@ -50,7 +50,9 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
     except ValueError as err:  # a ragged list
         return Verdict("wrong", f"✘ Not yet: {err} Hint: {spec.hint}")
     expected = np.asarray(spec.answer, dtype=np.float64)
-    if given.shape != expected.shape and given.size != expected.size:
+    # Only a single number may come wrapped (a 1-element list or tensor): the same entries in
+    # another shape, such as four numbers for a 2×2 matrix, are a different answer.
+    if given.shape != expected.shape and not (expected.ndim == 0 and given.size == 1):
         wanted = "a single number" if expected.ndim == 0 else f"shape {expected.shape}"
         return Verdict(
             "wrong",

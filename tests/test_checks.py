@@ -35,6 +35,28 @@ def test_shaped_answers():
     assert wrong_shape.status == "wrong" and "shape (2, 2)" in wrong_shape.message
 
 
+@pytest.mark.parametrize(
+    ("exercise", "answer", "shape"),
+    [
+        # The right entries in the wrong shape are a different answer, never "Correct".
+        ("01-watch", tf.ones((4,)) * 48, "(4,)"),
+        ("01-watch", [48.0] * 4, "(4,)"),
+        ("01-watch", np.full((4, 1), 48.0), "(4, 1)"),
+        ("02-matrix", [5.0, 6.0, 5.0, 6.0], "(4,)"),
+        ("01-derivative", [6.0, 6.0], "(2,)"),
+    ],
+)
+def test_right_numbers_in_the_wrong_shape_are_not_correct(exercise, answer, shape):
+    verdict = evaluate(exercise, answer)
+    assert verdict.status == "wrong", verdict.message
+    assert f"your answer has shape {shape}" in verdict.message and "Hint:" in verdict.message
+
+
+def test_a_single_number_may_come_wrapped():
+    assert evaluate("01-derivative", [6.0]).correct
+    assert evaluate("01-derivative", torch.tensor([6.0])).correct
+
+
 @pytest.mark.parametrize("answer", [5.0, 6.1, -6.0, tf.constant(7.0)])
 def test_wrong_answers_get_the_hint(answer):
     verdict = evaluate("01-derivative", answer)

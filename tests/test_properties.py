@@ -128,8 +128,8 @@ def correct_forms(value: np.ndarray, exact: bool) -> dict[str, object]:
         if exact:
             forms["int"] = int(value)
     else:
-        forms["list of 0-d tensors"] = [torch.tensor(v) for v in value.reshape(-1).tolist()]
-        forms["flat list"] = value.reshape(-1).tolist()
+        if value.ndim == 1:
+            forms["list of 0-d tensors"] = [torch.tensor(v) for v in value.tolist()]
         if exact:
             forms["nested list of ints"] = value.astype(int).tolist()
     return forms
