@@ -41,8 +41,17 @@ OVERFLOW = """() => {
 def start(page: Any) -> list[int]:
     """Alt+R in the notebook, as the README says; the cells of the first slide shown."""
     page.set_viewport_size(VIEWPORT)
+    # The deck's toolbar button appears once jupyterlab-slideshow has registered its commands;
+    # Alt+R pressed before that would do nothing.
+    page.wait_for_selector(".jp-NotebookPanel-toolbar [data-command='deck:toggle']")
     page.locator(".jp-NotebookPanel .jp-Notebook").first.focus()
-    page.keyboard.press("Alt+r")
+    for _ in range(6):  # a lecturer presses again if the page was still loading the extension
+        page.keyboard.press("Alt+r")
+        try:
+            page.wait_for_selector(ON_SCREEN, timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no deck yet
+            continue
     page.wait_for_selector(ON_SCREEN)
     return page.evaluate(SHOWN)
 
