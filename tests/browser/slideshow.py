@@ -44,7 +44,10 @@ def start(page: Any) -> list[int]:
     # The deck's toolbar button appears once jupyterlab-slideshow has registered its commands;
     # Alt+R pressed before that would do nothing.
     page.wait_for_selector(".jp-NotebookPanel-toolbar [data-command='deck:toggle']")
-    page.locator(".jp-NotebookPanel .jp-Notebook").first.focus()
+    # The lecturer's click into the notebook: on the last cell, where Run All leaves the selection,
+    # so Alt+R itself has to bring the title. It also makes this notebook the one commands act on.
+    page.locator(".jp-NotebookPanel .jp-Cell").last.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
     for _ in range(6):  # a lecturer presses again if the page was still loading the extension
         page.keyboard.press("Alt+r")
         try:
