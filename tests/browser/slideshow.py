@@ -46,6 +46,11 @@ def start(page: Any) -> list[int]:
     page.wait_for_selector(".jp-NotebookPanel-toolbar [data-command='deck:toggle']")
     # The lecturer's click into the notebook: on the last cell, where Run All leaves the selection,
     # so Alt+R itself has to bring the title. It also makes this notebook the one commands act on.
+    # Under load a fresh JupyterLab sometimes opens a dialog here; say what it said, close it.
+    for dialog in page.locator(".jp-Dialog").all():
+        print(f"JupyterLab dialog before the deck: {dialog.inner_text()!r}")
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached")
     page.locator(".jp-NotebookPanel .jp-Cell").last.locator(".jp-InputPrompt").click()
     page.keyboard.press("Escape")
     for _ in range(6):  # a lecturer presses again if the page was still loading the extension
