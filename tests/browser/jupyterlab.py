@@ -44,9 +44,27 @@ LAB_SETTINGS = {
 # CSS selectors of the outputs the tests look at (JupyterLab shows errors as stderr).
 WIDGET_OUTPUT = ".jp-OutputArea-output:has(.jupyter-widgets)"
 ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-# JavaScript: the input prompts of the open notebook ("[ ]:" before a run, "[7]:" after).
-PROMPTS = "[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
-IDLE = "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\")"
+# The notebook in the tab shown; other tabs stay in the page, hidden.
+CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+# JavaScript: its input prompts ("[ ]:" before a run, "[7]:" after, "[*]:" while queued or running).
+PROMPTS = f"[...document.querySelectorAll('{CURRENT} .jp-CodeCell .jp-InputPrompt')]"
+IDLE = f"document.querySelector(\"{CURRENT} .jp-Notebook-ExecutionIndicator[data-status='idle']\")"
+# The tab has its kernel once the toolbar names it: before that, Run All runs nothing.
+KERNEL_NAME = f"document.querySelector('{CURRENT} .jp-Toolbar-kernelName')?.textContent"
+HAS_KERNEL = f"{KERNEL_NAME}?.includes('Python 3')"
+RAN_ALL = f"{PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent))"
+# JavaScript: what the page shows when a run did not finish, to say why.
+RUN_STATE = f"""() => ({{
+  kernel: {KERNEL_NAME},
+  status: document.querySelector("{CURRENT} .jp-Notebook-ExecutionIndicator")?.dataset.status,
+  prompts: {PROMPTS}.map(p => p.textContent.trim()),
+  errors: [...document.querySelectorAll("{CURRENT} .jp-OutputArea-output[data-mime-type*='error'],"
+    + " {CURRENT} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")]
+    .map(e => e.innerText.slice(-400)),
+  dialogs: [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText),
+  notices: [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText),
+}})"""
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
 # JavaScript: widget labels and menus in the page whose words are cut (shown shorter than written).
@@ -94,20 +112,44 @@ def menu(page: Any, top: str, item: str) -> None:
 
 
 def open_and_run(browser: Any, lab: tuple[str, str], name: str) -> Any:
-    """Open a chapter, clear its stored outputs, run all cells and wait until every cell has run."""
+    """Open a chapter in a workspace of its own, run all its cells and wait until every cell has run."""
     base, token = lab
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    # A workspace of its own, reset: only this notebook is open, whatever ran before.
+    # Reset: only this notebook is open, whatever ran before.
     page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    run_all(page, name)
+    return page
+
+
+def run_all(page: Any, name: str) -> None:
+    """In the notebook shown, once it has its kernel: clear the stored outputs (so a finished run
+    shows), Run All, and wait until every cell has run."""
+    wait_for_cells(page, f"{HAS_KERNEL} && {IDLE}", name, "its kernel to be ready", 120_000)
+    clear_outputs(page)
+    menu(page, "Run", "Run All Cells")
+    wait_for_cells(page, f"{RAN_ALL} && {HAS_KERNEL} && {IDLE}", name, "every cell to run", 300_000)
+
+
+def clear_outputs(page: Any) -> None:
+    """Clear the stored outputs and prompts, so that a finished run shows."""
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(f"() => {PROMPTS}.every(p => !/\\d/.test(p.textContent))")
-    menu(page, "Run", "Run All Cells")
-    page.wait_for_function(
-        f"() => {PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent)) && {IDLE}",
-        timeout=300_000,
-    )
-    return page
+
+
+def wait_for_cells(page: Any, condition: str, name: str, what: str, timeout: float) -> None:
+    """Wait until the JavaScript `condition` holds; if it never does, fail saying what the notebook
+    shows (kernel, prompts, errors, dialogs) and keep a screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"() => {condition}", timeout=timeout)
+    except PlaywrightTimeout:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"stuck-{Path(name).stem}.png"
+        page.screenshot(path=str(shot))
+        state = page.evaluate(RUN_STATE)
+        seconds = f"{timeout / 1000:.0f} s"
+        raise AssertionError(f"{name}: waited {seconds} for {what}; the page shows {state}; {shot}") from None
 
 
 def changed(locator, before: bytes, timeout: float = 15.0) -> bytes:

@@ -23,7 +23,20 @@ from pathlib import Path
 
 import psutil
 
-from tests.browser.jupyterlab import chromium, lab_server, menu, require_chromium
+from tests.browser.jupyterlab import (
+    CURRENT,
+    HAS_KERNEL,
+    IDLE,
+    KERNEL_NAME,
+    RAN_ALL,
+    chromium,
+    clear_outputs,
+    lab_server,
+    menu,
+    require_chromium,
+    run_all,
+    wait_for_cells,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -34,14 +47,6 @@ LIMIT_MB = 2000  # 2 GB, a little below it
 MB = 10**6
 
 sync_api = require_chromium()
-
-# The notebook in the tab the learner looks at; the other tabs stay in the page, hidden.
-CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-PROMPTS = f"[...document.querySelectorAll('{CURRENT} .jp-CodeCell .jp-InputPrompt')]"
-IDLE = f"{CURRENT} .jp-Notebook-ExecutionIndicator[data-status='idle']"
-# The tab has its kernel once the toolbar names it: before that, Run All runs nothing.
-KERNEL_NAME = f"document.querySelector('{CURRENT} .jp-Toolbar-kernelName')?.textContent"
-HAS_KERNEL = f"{KERNEL_NAME}?.includes('Python 3')"
 
 
 @dataclass(frozen=True)
@@ -116,28 +121,6 @@ class Peaks:
         self.peaks.setdefault(step, measure(self.server))
 
 
-def clear_outputs(page) -> None:
-    """Clearing the stored outputs first shows when every cell has run again."""
-    menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function(f"() => {PROMPTS}.every(p => !/\\d/.test(p.textContent))")
-
-
-def run_all(page) -> None:
-    """Run All in the current tab, once it has its kernel."""
-    page.wait_for_function(f"() => {HAS_KERNEL} && document.querySelector(\"{IDLE}\")", timeout=120_000)
-    clear_outputs(page)
-    menu(page, "Run", "Run All Cells")
-    wait_until_every_cell_ran(page)
-
-
-def wait_until_every_cell_ran(page) -> None:
-    page.wait_for_function(
-        f"() => {PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent))"
-        f" && {HAS_KERNEL} && document.querySelector(\"{IDLE}\")",
-        timeout=300_000,
-    )
-
-
 def follow_next(page, name: str) -> None:
     """Click the rendered "Next" link at the end of the current chapter, as a learner does."""
     navigation = page.locator(f"{CURRENT} .jp-MarkdownCell").last
@@ -154,7 +137,8 @@ def rerun_first_tab(page) -> None:
     assert page.locator(f"{CURRENT} .jp-OutputArea-output").count(), "the tab kept its outputs"
     clear_outputs(page)
     menu(page, "Kernel", "Restart Kernel and Run All Cells…")
-    wait_until_every_cell_ran(page)
+    ran = f"{RAN_ALL} && {HAS_KERNEL} && {IDLE}"
+    wait_for_cells(page, ran, CHAPTERS[0], "every cell to run again", 300_000)
 
 
 def table(peaks: dict[str, Moment]) -> str:
@@ -178,11 +162,11 @@ def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_pat
             peaks.enter("JupyterLab started, nothing open")
             peaks.enter(CHAPTERS[0])
             page.goto(f"{base}/lab/workspaces/binder-walk/tree/{CHAPTERS[0]}?reset&token={token}")
-            run_all(page)
+            run_all(page, CHAPTERS[0])
             for name in CHAPTERS[1:]:
                 peaks.enter(name)
                 follow_next(page, name)
-                run_all(page)
+                run_all(page, name)
             peaks.enter(f"back to {CHAPTERS[0]}")
             rerun_first_tab(page)
         # The note under every "Next" link names this menu entry: it must be there.
