@@ -52,10 +52,19 @@ IDLE = f"document.querySelector(\"{CURRENT} .jp-Notebook-ExecutionIndicator[data
 # The tab has its kernel once the toolbar names it: before that, Run All runs nothing.
 KERNEL_NAME = f"document.querySelector('{CURRENT} .jp-Toolbar-kernelName')?.textContent"
 HAS_KERNEL = f"{KERNEL_NAME}?.includes('Python 3')"
+# The status bar says "Python 3 (ipykernel) | Idle" only once the kernel is connected. The toolbar
+# alone is not enough: its indicator reads "idle" before any kernel exists, and its kernel name is
+# written before the kernel connects; Run All in that moment runs nothing.
+STATUS_IDLE = (
+    "[...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+    ".some(e => /^Python 3.*\\| Idle$/.test(e.textContent.trim()))"
+)
+KERNEL_READY = f"{HAS_KERNEL} && {IDLE} && {STATUS_IDLE}"
 RAN_ALL = f"{PROMPTS}.length > 0 && {PROMPTS}.every(p => /\\[\\d+\\]/.test(p.textContent))"
 # JavaScript: what the page shows when a run did not finish, to say why.
 RUN_STATE = f"""() => ({{
   kernel: {KERNEL_NAME},
+  statusBar: [...document.querySelectorAll('.jp-StatusBar-TextItem')].map(e => e.textContent).join(' / '),
   status: document.querySelector("{CURRENT} .jp-Notebook-ExecutionIndicator")?.dataset.status,
   prompts: {PROMPTS}.map(p => p.textContent.trim()),
   errors: [...document.querySelectorAll("{CURRENT} .jp-OutputArea-output[data-mime-type*='error'],"
@@ -124,10 +133,10 @@ def open_and_run(browser: Any, lab: tuple[str, str], name: str) -> Any:
 def run_all(page: Any, name: str) -> None:
     """In the notebook shown, once it has its kernel: clear the stored outputs (so a finished run
     shows), Run All, and wait until every cell has run."""
-    wait_for_cells(page, f"{HAS_KERNEL} && {IDLE}", name, "its kernel to be ready", 120_000)
+    wait_for_cells(page, KERNEL_READY, name, "its kernel to be ready", 120_000)
     clear_outputs(page)
     menu(page, "Run", "Run All Cells")
-    wait_for_cells(page, f"{RAN_ALL} && {HAS_KERNEL} && {IDLE}", name, "every cell to run", 300_000)
+    wait_for_cells(page, f"{RAN_ALL} && {KERNEL_READY}", name, "every cell to run", 300_000)
 
 
 def clear_outputs(page: Any) -> None:
@@ -137,12 +146,19 @@ def clear_outputs(page: Any) -> None:
 
 
 def wait_for_cells(page: Any, condition: str, name: str, what: str, timeout: float) -> None:
-    """Wait until the JavaScript `condition` holds; if it never does, fail saying what the notebook
-    shows (kernel, prompts, errors, dialogs) and keep a screenshot."""
+    """Wait until the JavaScript `condition` has held for a second (the page's parts update one after
+    another); if it never does, fail saying what the notebook shows (kernel, prompts, errors,
+    dialogs) and keep a screenshot."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    steady = f"""() => {{
+      if (!({condition})) {{ window.heldSince = null; return false; }}
+      window.heldSince ??= Date.now();
+      return Date.now() - window.heldSince > 1000;
+    }}"""
     try:
-        page.wait_for_function(f"() => {condition}", timeout=timeout)
+        page.evaluate("() => { window.heldSince = null; }")
+        page.wait_for_function(steady, timeout=timeout)
     except PlaywrightTimeout:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"stuck-{Path(name).stem}.png"

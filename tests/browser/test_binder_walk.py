@@ -25,9 +25,8 @@ import psutil
 
 from tests.browser.jupyterlab import (
     CURRENT,
-    HAS_KERNEL,
-    IDLE,
     KERNEL_NAME,
+    KERNEL_READY,
     RAN_ALL,
     chromium,
     clear_outputs,
@@ -137,7 +136,7 @@ def rerun_first_tab(page) -> None:
     assert page.locator(f"{CURRENT} .jp-OutputArea-output").count(), "the tab kept its outputs"
     clear_outputs(page)
     menu(page, "Kernel", "Restart Kernel and Run All Cells…")
-    ran = f"{RAN_ALL} && {HAS_KERNEL} && {IDLE}"
+    ran = f"{RAN_ALL} && {KERNEL_READY}"
     wait_for_cells(page, ran, CHAPTERS[0], "every cell to run again", 300_000)
 
 
