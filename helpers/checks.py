@@ -32,12 +32,12 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
         known = ", ".join(sorted(EXERCISES))
         raise KeyError(f"There is no exercise called {exercise!r}; the known ones are: {known}.")
     spec = EXERCISES[exercise]
-    if answer is None or answer is Ellipsis:
+    if answer is Ellipsis:
         return Verdict(
-            "unanswered",
-            "✏️ Not answered yet: replace the `...` with your answer and run the cell again."
-            + ("" if answer is Ellipsis else _NONE_NOTE),
+            "unanswered", "✏️ Not answered yet: replace the `...` with your answer and run the cell again."
         )
+    if answer is None:  # the template holds `...`: None was computed, a gradient that came back empty
+        return Verdict("wrong", f"✘ Not yet: {_NONE_NOTE} Hint: {spec.hint}")
     if _holds_ellipsis(answer):
         return Verdict(
             "unanswered",
@@ -67,11 +67,12 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
     return Verdict("wrong", f"✘ Not yet: {_show(given)} is not right. Hint: {spec.hint}")
 
 
-# An answer of None is usually a gradient that came back empty, not a forgotten `...`.
+# An answer of None is a gradient that came back empty: say the usual reasons.
 _NONE_NOTE = (
-    "\n  (If you did, your answer is None: tape.gradient returns None when the result does not depend on "
-    "the source through recorded operations, for example after .numpy() inside the tape, and x.grad "
-    "stays None until backward() has run.)"
+    "your answer is None. tape.gradient returns None when the result does not depend on the source "
+    "through operations the tape recorded: the source is an integer Variable such as tf.Variable(2) "
+    "(write 2.0), a value was computed outside the `with` block (an inner gradient belongs inside the "
+    "outer tape's `with`), or .numpy() was used inside it; x.grad stays None until backward() has run."
 )
 
 

@@ -18,6 +18,7 @@ from helpers.derivatives import call_function, require_scalar_output
 from helpers.tangent import padded
 from helpers.values import (
     LearnerInputError,
+    LearnerValueError,
     check_axes,
     check_axes_list,
     check_range,
@@ -27,7 +28,7 @@ from helpers.values import (
     require_function_menu,
     to_point,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
 
 SEED_RULE = "1 < i < 5"
 MAX_STEPS = 20
@@ -48,9 +49,11 @@ def to_count(y: Any, name: str = "y", most: int = MAX_STEPS) -> int:
     except (TypeError, ValueError) as err:
         raise LearnerInputError(wrong) from err
     if not value.is_integer():
-        raise ValueError(f"{name} counts loop steps, so it must be a whole number such as 6, not {value:g}.")
+        raise LearnerValueError(
+            f"{name} counts loop steps, so it must be a whole number such as 6, not {value:g}."
+        )
     if not 0 <= value <= most:
-        raise ValueError(f"{name} must be between 0 and {most} loop steps; got {value:g}.")
+        raise LearnerValueError(f"{name} must be between 0 and {most} loop steps; got {value:g}.")
     return int(value)
 
 
@@ -63,11 +66,11 @@ def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int
         try:
             hit = when(i)
         except Exception as err:  # the learner's rule failed: say where
-            raise ValueError(f"Calling when({i}) failed with {type(err).__name__}: {err}") from err
+            raise LearnerValueError(f"Calling when({i}) failed with {type(err).__name__}: {err}") from err
         try:
             hit = bool(hit)
         except Exception as err:  # e.g. a tensor of several truth values
-            raise ValueError(
+            raise LearnerValueError(
                 f"when(i) must answer True or False for one step i, but when({i}) returned {describe(hit)}."
             ) from err
         if hit:
@@ -88,7 +91,7 @@ def to_counts(counts: Any) -> list[int]:
         )
     values = [to_count(y) for y in counts]
     if not values:
-        raise ValueError("counts is empty; give at least one loop count, for example range(9).")
+        raise LearnerValueError("counts is empty; give at least one loop count, for example range(9).")
     return values
 
 
@@ -153,7 +156,7 @@ def tape_curve(f: Callable, xs: Iterable[float]) -> tuple[np.ndarray, np.ndarray
             tape.watch(source)
             y = call_function(f, source)
         if not isinstance(y, tf.Tensor):
-            raise ValueError(
+            raise LearnerValueError(
                 f"f(x) returned {describe(y)}, so TensorFlow could not follow it. "
                 f"Build f from TensorFlow operations such as tf.abs or tf.nn.relu."
             )
@@ -182,7 +185,7 @@ def plot_tape_derivative(
         )
     points = sorted(to_point(k, "a kink") for k in kinks)
     if any(not low < k < high for k in points):
-        raise ValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {points}.")
+        raise LearnerValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {points}.")
     if axes is None:
         axes = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")[1]
     left, right = check_axes_list(axes, 2, "the functions and their derivatives")
@@ -303,7 +306,7 @@ class LoopExplorer:
         self.rule = rule if rule is not None else (SEED_RULE if when is None else "when(i) is true")
         self.max_count = to_count(max_count, "max_count")
         if self.max_count < 1:
-            raise ValueError("max_count must be at least 1 loop step.")
+            raise LearnerValueError("max_count must be at least 1 loop step.")
         point = to_point(x)
         low, high = check_range(xlim, point=point, what="the slider's range")
         count = to_count(y, "y", self.max_count)
@@ -344,8 +347,7 @@ class LoopExplorer:
         self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description="loop count y")
         self.readout = widgets.HTML()
         self.widget = explorer_box(self, widgets.HBox([self.x, self.y]), self.readout, self.image)
-        self.x.observe(self._update, names="value")
-        self.y.observe(self._update, names="value")
+        on_change(self._update, self.readout, self.x, self.y)
         self._update()
 
     def _update(self, _change: Any = None) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from helpers.optional import require
 from helpers.values import (
     LearnerInputError,
+    LearnerValueError,
     check_step,
     describe,
     framework,
@@ -24,10 +25,13 @@ def call_function(f: Callable, *args: Any) -> Any:
     except Exception as err:
         shown = ", ".join(_short(a) for a in args)
         message = f"Calling f({shown}) failed with {type(err).__name__}: {err}"
-        raise ValueError(message + _other_library_hint(str(err), args)) from err
+        raise LearnerValueError(message + _other_library_hint(str(err), args)) from err
 
 
 def _short(value: Any) -> str:
+    if framework(value) is not None and getattr(value, "shape", None) == ():
+        number = value.detach() if hasattr(value, "detach") else value
+        return f"{float(number):.6g}"  # a scalar tensor or Variable, shown as the number it holds
     text = repr(value)
     return text if len(text) <= 60 and "\n" not in text else describe(value)
 
@@ -51,8 +55,14 @@ def _other_library_hint(error: str, args: tuple) -> str:
 
 def require_library_output(y: Any, library: str, call: str = "f(x)") -> None:
     """Refuse an output that left the library (NumPy, math.*, a plain number), which no tape can follow."""
+    if isinstance(y, (int, float)) and not isinstance(y, bool):
+        raise LearnerValueError(
+            f"{call} returned the plain number {y:.6g}, which {library} cannot trace back to x: "
+            f"math.* functions and .numpy() give plain numbers, so use {library} operations or "
+            "helpers.functions.sin / cos instead. For a constant c, write `lambda x: 0 * x + c`."
+        )
     if framework(y) != library:
-        raise ValueError(
+        raise LearnerValueError(
             f"{call} returned {describe(y)}, so {library} could not follow the computation. "
             f"Build f from {library} operations (no .numpy(), math.* or NumPy calls inside)."
         )
@@ -63,7 +73,7 @@ def require_scalar_output(y: Any, library: str, call: str = "f(x)") -> None:
     require_library_output(y, library, call)
     size = int(y.numel()) if library == "torch" else int(y.shape.num_elements())
     if size != 1:
-        raise ValueError(
+        raise LearnerValueError(
             f"f must return one number, but it returned shape {tuple(y.shape)}. "
             f"Reduce it first, for example with tf.reduce_sum or .sum()."
         )
@@ -86,7 +96,7 @@ def tf_derivative(f: Callable, x: Any) -> float:
     require_scalar_output(y, "tensorflow")
     grad = tape.gradient(y, source)
     if grad is None:
-        raise ValueError(NO_PATH.format(library="TensorFlow"))
+        raise LearnerValueError(NO_PATH.format(library="TensorFlow"))
     return float(grad.numpy())
 
 
@@ -99,7 +109,7 @@ def torch_derivative(f: Callable, x: Any) -> float:
     y = call_function(f, source)
     require_scalar_output(y, "torch")
     if not y.requires_grad:
-        raise ValueError(NO_PATH.format(library="PyTorch"))
+        raise LearnerValueError(NO_PATH.format(library="PyTorch"))
     (grad,) = torch.autograd.grad(y.reshape(()), source)
     return float(grad)
 

@@ -15,7 +15,7 @@ import sys
 import warnings
 
 from helpers.optional import register_with_ipython
-from helpers.values import LearnerInputError, describe
+from helpers.values import LearnerInputError, LearnerValueError, describe
 
 # Both must be set before TensorFlow is first imported: the oneDNN notice and the C++ info
 # lines are written to the process's stderr at import time, where Jupyter shows them in red.
@@ -120,7 +120,7 @@ def _check_seed(seed: object) -> None:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise LearnerInputError(f"{wanted}, but it is {describe(seed)}.")
     if not 0 <= seed < 2**32:
-        raise ValueError(f"{wanted}; got {seed}.")
+        raise LearnerValueError(f"{wanted}; got {seed}.")
 
 
 def _optional(module: str):

@@ -21,7 +21,12 @@ def show_error(action: Callable[[], object], expected: type[BaseException] = Exc
     try:
         action()
     except expected as err:
-        first_line = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        print(f"{type(err).__name__}: {first_line}")
+        print(in_words(err))
         return
     raise AssertionError(f"Expected {expected.__name__} here, but the code ran without one.")
+
+
+def in_words(err: BaseException) -> str:
+    """An error as one line: its type and the first line of its message."""
+    text = str(err).strip()
+    return f"{type(err).__name__}: {text.splitlines()[0]}" if text else type(err).__name__

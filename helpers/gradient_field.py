@@ -3,7 +3,6 @@ and the gradient drawn as an arrow on a contour map (a static picture and a live
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,15 +15,17 @@ from helpers.functions import cos, elementwise, sin
 from helpers.optional import require
 from helpers.values import (
     LearnerInputError,
+    LearnerValueError,
     check_axes,
     check_range,
     check_step,
     describe,
+    require_function,
     require_function_menu,
     to_array,
     to_point,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
 
 Limits = tuple[float, float]
 
@@ -44,21 +45,7 @@ EXAMPLES: dict[str, Callable[[Any, Any], Any]] = {
 
 def require_function2(f: Any, name: str = "f") -> None:
     """Refuse anything that cannot be called as f(x, y)."""
-    example = "`lambda x, y: x**2 + 3 * y**2`"
-    if not callable(f):
-        raise LearnerInputError(
-            f"{name} must be a function of two variables, such as {example}, but it is {describe(f)}. "
-            f"Pass the function itself, not its value."
-        )
-    try:
-        inspect.signature(f).bind(0.0, 0.0)
-    except TypeError as err:
-        raise LearnerInputError(
-            f"{name} must take two arguments, x and y, such as {example}; "
-            f"this one cannot be called with two arguments."
-        ) from err
-    except ValueError:  # some built-ins have no signature to inspect; trust them
-        pass
+    require_function(f, name, of="two variables", example="`lambda x, y: x**2 + 3 * y**2`", arguments=2)
 
 
 def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
@@ -74,10 +61,12 @@ def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
             f"{name} must be a pair (x, y) such as (1.0, 2.0), but it is {describe(point)}."
         ) from err
     if len(items) != 2:
-        raise ValueError(f"{name} must be a pair (x, y) such as (1.0, 2.0), but it has {len(items)} entries.")
+        raise LearnerValueError(
+            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it has {len(items)} entries."
+        )
     if any(isinstance(item, (list, tuple)) or getattr(item, "ndim", 0) > 0 for item in items):
         shape = to_array(point, name).shape
-        raise ValueError(
+        raise LearnerValueError(
             f"{name} must be a pair of two numbers such as (1.0, 2.0), not an array of shape {shape}."
         )
     return to_point(items[0], f"the x of {name}"), to_point(items[1], f"the y of {name}")
@@ -330,9 +319,8 @@ class GradientExplorer:
         self.widget = explorer_box(
             self, self.function, widgets.HBox([self.x, self.y]), self.readout, self.image
         )
-        self.function.observe(self._new_function, names="value")
-        self.x.observe(self._new_point, names="value")
-        self.y.observe(self._new_point, names="value")
+        on_change(self._new_function, self.readout, self.function)
+        on_change(self._new_point, self.readout, self.x, self.y)
         self._new_function()
 
     @property

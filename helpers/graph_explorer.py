@@ -13,7 +13,7 @@ from helpers.derivatives import finite_difference, tf_derivative, torch_derivati
 from helpers.functions import sin
 from helpers.graphs import GraphPicture, TextGraph, compare_graphs, value_text
 from helpers.values import check_range, require_function_menu, to_array, to_point
-from helpers.widget_figure import ExplorerBox, explorer_box, function_and_x
+from helpers.widget_figure import ExplorerBox, explorer_box, function_and_x, on_change
 
 # name shown to the learner -> function built from operations both libraries know.
 GRAPH_EXAMPLES: dict[str, Callable[[Any], Any]] = {
@@ -51,8 +51,7 @@ class GraphExplorer:
         self.widget = explorer_box(
             self, widgets.HBox([self.function, self.x]), self.readout, self.image, self.text
         )
-        self.function.observe(self._update, names="value")
-        self.x.observe(self._update, names="value")
+        on_change(self._update, self.readout, self.function, self.x)
         self._update()
 
     @property

@@ -28,9 +28,11 @@ import graphviz
 import numpy as np
 
 from helpers.derivatives import call_function
+from helpers.errors import in_words
 from helpers.optional import require
 from helpers.values import (
     LearnerInputError,
+    LearnerValueError,
     describe,
     framework,
     is_integer_valued,
@@ -170,7 +172,7 @@ def _add(dot: graphviz.Digraph, graph: Graph) -> None:
 
 def _check_rankdir(rankdir: str) -> str:
     if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(
+        raise LearnerValueError(
             f"rankdir must be 'LR' (left to right), 'TB' (top to bottom), 'RL' or 'BT', not {rankdir!r}."
         )
     return rankdir
@@ -197,7 +199,7 @@ def torch_structure(y: Any, params: Mapping[str, Any] | None = None, name: str =
             f"with a decimal point and requires_grad=True, such as torch.tensor(2.0, requires_grad=True)."
         )
     if y.grad_fn is None:
-        raise ValueError(
+        raise LearnerValueError(
             "y has no recorded graph (y.grad_fn is None): create the input with requires_grad=True "
             "and compute y outside torch.no_grad()."
         )
@@ -285,18 +287,19 @@ def tf_structure(f: Callable, x: Any = None, name: str = "x", output: str = "y")
         raise LearnerInputError(f"x should be a number or a TensorFlow value, but it is {describe(x)}.")
     point = None if x is None else to_array(x, name).astype(np.float32)
     if point is not None and not np.all(np.isfinite(point)):
-        raise ValueError(f"{name} contains NaN or infinity; give a finite value such as 2.0 to draw at.")
+        raise LearnerValueError(
+            f"{name} contains NaN or infinity; give a finite value such as 2.0 to draw at."
+        )
     shape = [] if point is None else list(point.shape)
     try:
         concrete = tf.function(f).get_concrete_function(tf.TensorSpec(shape, tf.float32))
     except Exception as err:  # a learner's function that cannot be traced: say why, in words
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise ValueError(
-            f"TensorFlow could not trace f ({type(err).__name__}: {first}). "
+        raise LearnerValueError(
+            f"TensorFlow could not trace f ({in_words(err)}). "
             "Build f from TensorFlow operations only (no .numpy(), math.* or NumPy calls inside)."
         ) from err
     if len(concrete.outputs) != 1:
-        raise ValueError(f"f must return one tensor, but it returned {len(concrete.outputs)} values.")
+        raise LearnerValueError(f"f must return one tensor, but it returned {len(concrete.outputs)} values.")
     value = None if point is None else f(tf.constant(point))
     arguments = {t.op.name for t in concrete.inputs[: len(concrete.structured_input_signature[0])]}
 
@@ -374,7 +377,7 @@ def compare_graphs(f: Callable, x: Any = 2.0, rankdir: str = "LR") -> GraphPictu
     point = torch.tensor(to_array(x, "x").astype(np.float32), requires_grad=True)
     y = call_function(f, point)
     if framework(y) != "torch":
-        raise ValueError(
+        raise LearnerValueError(
             f"f returned {describe(y)} for a PyTorch x; build f from operations both libraries know."
         )
     torch_part = torch_structure(y, {"x": point})

@@ -14,6 +14,7 @@ from helpers.optional import require
 from helpers.tangent import padded
 from helpers.values import (
     LearnerInputError,
+    LearnerValueError,
     check_axes_list,
     check_range,
     describe,
@@ -52,7 +53,7 @@ def check_order(n: Any, lowest: int = 1, highest: int | None = None) -> int:
     n = int(n)
     if n < lowest or (highest is not None and n > highest):
         upper = f" and at most {highest}" if highest is not None else ""
-        raise ValueError(f"n must be at least {lowest}{upper} here; got {n}.")
+        raise LearnerValueError(f"n must be at least {lowest}{upper} here; got {n}.")
     return n
 
 
@@ -74,7 +75,7 @@ def _tf_chain(f: Callable, source: Any, n: int, check: Callable[[Any], None]) ->
     grad = tape.gradient(lower[-1], source)
     if grad is None:
         if n == 1:  # f itself does not use x: a mistake, as in tf_derivative
-            raise ValueError(NO_PATH.format(library="TensorFlow"))
+            raise LearnerValueError(NO_PATH.format(library="TensorFlow"))
         grad = tf.zeros_like(source)  # a constant lower derivative: this one is 0 everywhere
     return [*lower, grad]
 
@@ -107,7 +108,7 @@ def derivative_curves(f: Callable, xs: Any, n: int) -> np.ndarray:
     n = check_order(n, lowest=0)
     grid = to_array(xs, "xs")
     if grid.ndim != 1 or grid.size < 2:
-        raise ValueError(
+        raise LearnerValueError(
             f"xs must be a 1-D grid of points such as np.linspace(-2, 2, 200); got shape {grid.shape}."
         )
     source = tf.constant(grid, dtype=tf.float32)
@@ -145,7 +146,7 @@ def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
             (grad,) = torch.autograd.grad(chain[-1], source, create_graph=True, allow_unused=True)
         if grad is None:
             if k == 1:
-                raise ValueError(NO_PATH.format(library="PyTorch"))
+                raise LearnerValueError(NO_PATH.format(library="PyTorch"))
             grad = torch.zeros_like(source)
         chain.append(grad)
     return [float(v.detach()) for v in chain]
@@ -284,27 +285,30 @@ class DerivativesExplorer(FunctionAndXExplorer):
         self.picture.invalidate()
         self._new_x()
 
-    def _new_x(self, _change: Any = None) -> None:
+    def _new_x(self, change: Any = None) -> None:
+        if self.redrawn_if_changed(change, self.curves[0]):
+            return
         x0 = float(self.x.value)
         self.values = tf_derivatives(self.f, x0, self.n)
         self.panels.set_point(x0, self.values)
         rest = " · ".join(
             f"{derivative_name(k)}({x0:.2f}) = {self.values[k]:.4g}" for k in range(3, self.n + 1)
         )
-        self.readout.value = (
+        words = (
             f"At x = {x0:.2f}: f = {self.values[0]:.4g} · "
             f"<b>f′ = {self.values[1]:.4g}</b>, the slope of the tangent to f · "
             f"<b>f″ = {self.values[2]:.4g}</b>, the slope of the tangent to f′"
             + (f" · {rest}" if rest else "")
             + " (all from nested tf.GradientTapes)"
         )
-        if not all(np.isfinite(self.values)):
-            self.readout.value += (
+        if not np.isfinite(self.values[0]):
+            words += f"<br>f is not defined at x = {x0:.2f}: move the slider to where the curve is drawn."
+        elif not all(np.isfinite(self.values)):
+            words += (
                 "<br>NaN: TensorFlow's rule for x**k gives 0 · 0⁻¹ at x = 0 once the order passes k; "
                 "write powers as products (x * x) or with tf.square."
             )
-        self.picture.show()
-
+        self.picture.show(self.readout, words)
 
 def derivatives_explorer(
     functions: Mapping[str, Callable] | None = None,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 
 from helpers.derivatives import call_function
@@ -14,6 +15,7 @@ from helpers.functions import cos, sin, stack
 from helpers.optional import require
 from helpers.values import (
     LearnerInputError,
+    LearnerValueError,
     as_menu,
     check_axes,
     check_range,
@@ -24,7 +26,7 @@ from helpers.values import (
     to_array,
     to_number,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -68,25 +70,27 @@ def to_vector(point: Any, name: str = "point") -> np.ndarray:
         )
     array = to_array(point, name)
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(
+        raise LearnerValueError(
             f"{name} must be a flat list of numbers such as [1.0, 2.0] (one per input x₀, x₁, …), "
             f"but it has shape {array.shape}."
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity; choose finite numbers to differentiate at.")
+        raise LearnerValueError(
+            f"{name} contains NaN or infinity; choose finite numbers to differentiate at."
+        )
     return array
 
 
 def _vector_output(y: Any, library: str, name: str = "f") -> int:
     """The number of outputs of f(x), refusing a value the library did not compute or that is not a vector."""
     if framework(y) != library:
-        raise ValueError(
+        raise LearnerValueError(
             f"{name}(x) returned {describe(y)}, so {library} could not follow the computation. "
             f"Build {name} from {library} operations (no .numpy(), math.* or NumPy calls inside) "
             f"and stack the outputs, e.g. with helpers.jacobian_plot.stack."
         )
     if len(y.shape) != 1:
-        raise ValueError(
+        raise LearnerValueError(
             f"{name} must return a vector (one entry per output f₀, f₁, …), but it returned shape "
             f"{tuple(y.shape)}. For a single number use tape.gradient; otherwise stack the outputs."
         )
@@ -97,7 +101,7 @@ def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[st
     """The Jacobian as a 2-D float array whose rows and columns match the labels, or a sentence why not."""
     array = to_array(matrix, "The Jacobian")
     if array.ndim != 2:
-        raise ValueError(
+        raise LearnerValueError(
             f"The Jacobian must be a matrix (one row per output, one column per input), but it has "
             f"shape {array.shape}. Pass the result of tape.jacobian(y, x) for a vector y and vector x."
         )
@@ -109,7 +113,7 @@ def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[st
             )
         if isinstance(labels, str) or len(labels) != count:
             given = "a single string" if isinstance(labels, str) else f"{len(labels)}"
-            raise ValueError(
+            raise LearnerValueError(
                 f"The Jacobian has {count} {what}s, so give a list of {count} {what} labels "
                 f"(one per {'output' if what == 'row' else 'input'}); got {given}."
             )
@@ -173,7 +177,7 @@ def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
         up = to_array(call_function(f, x + step), "f(x)")
         down = to_array(call_function(f, x - step), "f(x)")
         if up.ndim != 1:
-            raise ValueError(f"f must return a vector, but it returned shape {up.shape}.")
+            raise LearnerValueError(f"f must return a vector, but it returned shape {up.shape}.")
         columns.append((up - down) / (2 * h))
     return np.stack(columns, axis=1)
 
@@ -199,7 +203,9 @@ class JacobianHeatmap:
         self.ax = ax
         self.vmax = float(vmax)
         rows, cols = shape
-        self.image = ax.imshow(np.zeros(shape), cmap="RdBu_r", vmin=-self.vmax, vmax=self.vmax, aspect="auto")
+        # Cells where f or its derivative is undefined (NaN) or infinite are grey, not a colour.
+        colours = matplotlib.colormaps["RdBu_r"].with_extremes(bad="lightgrey")
+        self.image = ax.imshow(np.zeros(shape), cmap=colours, vmin=-self.vmax, vmax=self.vmax, aspect="auto")
         self.colorbar = ax.figure.colorbar(self.image, ax=ax, shrink=0.85)
         self.colorbar.set_label("∂fᵢ/∂xⱼ  (blue < 0 < red)")
         ax.set_xticks(range(cols), list(col_labels))
@@ -222,8 +228,9 @@ class JacobianHeatmap:
         for i, row in enumerate(self.texts):
             for j, text in enumerate(row):
                 value = self.matrix[i, j]
-                text.set_text(f"∂f{subscript(i)}/∂x{subscript(j)}\n{_number(value)}")
-                text.set_color("white" if abs(value) > 0.6 * self.vmax else "black")
+                shown = _number(value) if np.isfinite(value) else ("undefined" if np.isnan(value) else "∞")
+                text.set_text(f"∂f{subscript(i)}/∂x{subscript(j)}\n{shown}")
+                text.set_color("white" if abs(value) > 0.6 * self.vmax and np.isfinite(value) else "black")
 
     def value_artists(self) -> list[Any]:
         """What update changes (and the title, which names the point): the cells and their numbers."""
@@ -248,14 +255,14 @@ def plot_jacobian(
     array = check_matrix(matrix, row_labels, col_labels)
     if not np.all(np.isfinite(array)):
         i, j = np.argwhere(~np.isfinite(array))[0]
-        raise ValueError(
+        raise LearnerValueError(
             f"The Jacobian holds {array[i, j]} at row {i}, column {j}; a heatmap needs finite numbers. "
             f"Check the point: a derivative such as that of sqrt(x) at 0 is infinite there."
         )
     if vmax is None:
         vmax = float(np.max(np.abs(array))) or 1.0
     elif not to_number(vmax, "vmax", "2.0") > 0:
-        raise ValueError(
+        raise LearnerValueError(
             f"vmax is the largest |∂fᵢ/∂xⱼ| the colours show; give a positive number, not {vmax!r}."
         )
     if check_axes(ax) is None:
@@ -300,12 +307,12 @@ class JacobianExplorer:
         self.functions = _functions(functions)
         start = to_vector(point)
         if start.size != 2:
-            raise ValueError(
+            raise LearnerValueError(
                 f"The explorer has two sliders, so point must be (x₀, x₁); got {start.size} numbers."
             )
         low, high = check_range(xlim)
         if not np.all((low <= start) & (start <= high)):
-            raise ValueError(
+            raise LearnerValueError(
                 f"The point ({start[0]:g}, {start[1]:g}) lies outside the slider range {low:g} … {high:g}. "
                 f"Pick a point inside it or widen xlim."
             )
@@ -326,9 +333,8 @@ class JacobianExplorer:
         self.widget = explorer_box(
             self, self.function, widgets.HBox([self.x0, self.x1]), self.readout, self.image
         )
-        self.function.observe(self._new_function, names="value")
-        self.x0.observe(self._new_point, names="value")
-        self.x1.observe(self._new_point, names="value")
+        on_change(self._new_function, self.readout, self.function)
+        on_change(self._new_point, self.readout, self.x0, self.x1)
         self._new_function()
 
     @property
@@ -342,8 +348,9 @@ class JacobianExplorer:
     def _colour_range(self) -> float:
         """The largest |∂fᵢ/∂xⱼ| on a 5 × 5 grid of the slider range: a colour means one value everywhere."""
         grid = np.linspace(self.low, self.high, 5)
-        largest = max(np.max(np.abs(tf_jacobian(self.f, (a, b), by_rows=True))) for a in grid for b in grid)
-        return float(largest) or 1.0
+        values = np.abs([tf_jacobian(self.f, (a, b), by_rows=True) for a in grid for b in grid])
+        finite = values[np.isfinite(values)]  # f may be undefined in part of the range
+        return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
     def _new_function(self, _change: Any = None) -> None:
         matrix = tf_jacobian(self.f, self.point, by_rows=True)
@@ -363,8 +370,14 @@ class JacobianExplorer:
         self.heatmap.update(self.matrix)
         title = f"Jacobian of {self.function.value}\nat (x₀, x₁) = ({a:.2f}, {b:.2f})"
         self.heatmap.ax.set_title(title, fontsize=10)
-        self.readout.value = jacobian_html(self.matrix, self.row_labels, INPUTS, (a, b))
-        self.picture.show()
+        words = jacobian_html(self.matrix, self.row_labels, INPUTS, (a, b))
+        if not np.all(np.isfinite(self.matrix)):
+            words += (
+                f"<br><b>At ({a:.2f}, {b:.2f}) f or one of its derivatives is undefined or infinite</b> "
+                "(grey cells), for example a square root or logarithm of a number ≤ 0: move the sliders "
+                "to where f is defined."
+            )
+        self.picture.show(self.readout, words)
 
 
 def jacobian_html(

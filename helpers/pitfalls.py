@@ -15,9 +15,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from helpers.errors import in_words
 from helpers.optional import MissingLibrary, optional_import
-from helpers.values import LearnerInputError, check_axes, to_array
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.values import LearnerInputError, LearnerValueError, check_axes, to_array
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
 
 VERSIONS = ("broken", "fixed")
 
@@ -72,7 +73,7 @@ class Outcome:
 
 def _version(version: str) -> str:
     if version not in VERSIONS:
-        raise ValueError(f"version must be 'broken' or 'fixed', not {version!r}.")
+        raise LearnerValueError(f"version must be 'broken' or 'fixed', not {version!r}.")
     return version
 
 
@@ -89,8 +90,7 @@ def run_snippet(code: str) -> Outcome:
     except MissingLibrary:
         raise  # not the pitfall's symptom: the library that shows it is not installed
     except Exception as err:  # the error is the symptom being shown
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return Outcome(None, f"{type(err).__name__}: {first}")
+        return Outcome(None, in_words(err))
     if "grad" not in namespace:
         raise LearnerInputError(
             "The code must end by setting `grad`, for example `grad = tape.gradient(y, x)`."
@@ -334,7 +334,7 @@ def _find(pitfalls: Sequence[Pitfall], label: str) -> Pitfall:
         if pitfall.label == label:
             return pitfall
     known = "; ".join(p.label for p in pitfalls)
-    raise ValueError(f"There is no pitfall called {label!r}. Pick one of: {known}.")
+    raise LearnerValueError(f"There is no pitfall called {label!r}. Pick one of: {known}.")
 
 
 def run_pitfall(label: str, version: str) -> Outcome:
@@ -400,8 +400,7 @@ class PitfallExplorer:
         self.version = widgets.ToggleButtons(options=list(VERSIONS), value=_version(version))
         self.readout = widgets.HTML()
         self.widget = explorer_box(self, widgets.HBox([self.pitfall, self.version]), self.readout, self.image)
-        self.pitfall.observe(self._update, names="value")
-        self.version.observe(self._update, names="value")
+        on_change(self._update, self.readout, self.pitfall, self.version)
         self._update()
 
     @property

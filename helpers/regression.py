@@ -10,8 +10,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.values import LearnerInputError, describe, to_array, to_number
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box
+from helpers.values import LearnerInputError, LearnerValueError, describe, to_array, to_number
+from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
 
 # Gradient descent stops when the loss passes this: the run has diverged, and going on would only
 # overflow to inf and nan.
@@ -33,18 +33,18 @@ def check_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """x and y as two equally long 1-D float64 arrays of finite numbers, or a sentence saying why not."""
     xs, ys = to_array(x, "x"), to_array(y, "y")
     if xs.ndim > 1 or ys.ndim > 1:
-        raise ValueError("x and y must each be a flat list of numbers (one value per data point).")
+        raise LearnerValueError("x and y must each be a flat list of numbers (one value per data point).")
     xs, ys = xs.reshape(-1), ys.reshape(-1)
     if xs.size != ys.size:
-        raise ValueError(
+        raise LearnerValueError(
             f"x has {xs.size} values but y has {ys.size}; every point needs one x and one y."
         )
     if xs.size < 2:
-        raise ValueError("A line needs at least two data points; give x and y two or more values.")
+        raise LearnerValueError("A line needs at least two data points; give x and y two or more values.")
     if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
-        raise ValueError("x and y contain NaN or infinity; remove those points first.")
+        raise LearnerValueError("x and y contain NaN or infinity; remove those points first.")
     if np.ptp(xs) == 0:
-        raise ValueError(
+        raise LearnerValueError(
             "All x values are equal, so the slope is undetermined; use at least two different x."
         )
     return xs, ys
@@ -126,7 +126,7 @@ def gradient_descent(
 def _learning_rate(lr: Any) -> float:
     value = to_number(lr, "the learning rate", "0.1")
     if not value > 0:
-        raise ValueError(
+        raise LearnerValueError(
             f"The learning rate must be a positive number such as 0.1, not {value:g}: "
             f"gradient descent steps against the gradient by lr times its length."
         )
@@ -137,7 +137,7 @@ def _count(value: Any, name: str, smallest: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise LearnerInputError(f"{name} must be a whole number such as 100, but it is {describe(value)}.")
     if value < smallest:
-        raise ValueError(f"{name} must be at least {smallest}, not {value}.")
+        raise LearnerValueError(f"{name} must be at least {smallest}, not {value}.")
     return int(value)
 
 
@@ -232,7 +232,7 @@ class RegressionExplorer:
         b0: float = -1.5,
     ) -> None:
         if (x is None) != (y is None):
-            raise ValueError("Give both x and y, or neither (then the chapter's 50 points are used).")
+            raise LearnerValueError("Give both x and y, or neither (then the chapter's 50 points are used).")
         if x is None:
             x, y = make_line_data()
         self.x, self.y = check_data(x, y)
@@ -244,11 +244,13 @@ class RegressionExplorer:
         w0, b0 = to_number(w0, "w0"), to_number(b0, "b0")
         for name, value, (low, high) in (("w0", w0, self.W_RANGE), ("b0", b0, self.B_RANGE)):
             if not low <= value <= high:
-                raise ValueError(f"{name} = {value:g} lies outside the plotted range {low:g} … {high:g}.")
+                raise LearnerValueError(
+                    f"{name} = {value:g} lies outside the plotted range {low:g} … {high:g}."
+                )
         if not 0.01 <= lr <= 0.6:
-            raise ValueError(f"Pick a learning rate between 0.01 and 0.6 for the slider, not {lr:g}.")
+            raise LearnerValueError(f"Pick a learning rate between 0.01 and 0.6 for the slider, not {lr:g}.")
         if steps > 300:
-            raise ValueError(f"Pick at most 300 steps for the slider, not {steps}.")
+            raise LearnerValueError(f"Pick at most 300 steps for the slider, not {steps}.")
         self.path: DescentPath | None = None
 
         self.picture = FigureImage(figsize=(12.0, 3.8))
@@ -273,8 +275,7 @@ class RegressionExplorer:
             self.readout,
             self.image,
         )
-        for control in (self.lr, self.steps, self.w0, self.b0):
-            control.observe(self._update, names="value")
+        on_change(self._update, self.readout, self.lr, self.steps, self.w0, self.b0)
         self._update()
 
     def _draw_static(self) -> None:
@@ -290,8 +291,10 @@ class RegressionExplorer:
         self.ax_path.set_ylabel("b")
         self.ax_path.set_title("path of (w, b)", fontsize=10)
 
+        # A log axis cannot show 0, which data on an exact line reach: losses are drawn down to a floor.
+        self.loss_floor = 1e-12 * max(float(np.mean(self.y**2)), 1.0)
         (self._loss,) = self.ax_loss.plot([], [], color="tab:red")
-        self.ax_loss.axhline(self.best_loss, color="black", ls=":", lw=1)
+        self.ax_loss.axhline(max(self.best_loss, self.loss_floor), color="black", ls=":", lw=1)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlabel("step")
         self.ax_loss.set_ylabel("loss (MSE)")
@@ -317,10 +320,11 @@ class RegressionExplorer:
         w, b, loss = self.final
         self._path.set_data(self.path.w, self.path.b)
         self._start.set_data([self.path.w[0]], [self.path.b[0]])
-        self._loss.set_data(np.arange(len(self.path.loss)), self.path.loss)
+        shown = np.maximum(self.path.loss, self.loss_floor)
+        self._loss.set_data(np.arange(len(shown)), shown)
         self.ax_loss.set_xlim(0, max(int(self.steps.value), 1))
-        low = min(self.path.loss.min(), self.best_loss)
-        self.ax_loss.set_ylim(low / 2, max(self.path.loss.max(), self.best_loss) * 2)
+        low = max(min(shown.min(), self.best_loss), self.loss_floor)
+        self.ax_loss.set_ylim(low / 2, max(shown.max(), self.best_loss) * 2)
         self._line.set_data(self._grid, w * self._grid + b)
         self.ax_loss.set_title(f"loss after {self.path.steps} steps: {loss:.4g}", fontsize=10)
         self.ax_fit.set_title(f"y = {w:.3f}·x + {b:.3f}", fontsize=10)

@@ -9,7 +9,7 @@ import numpy as np
 
 from helpers.derivatives import tf_derivative
 from helpers.functions import elementwise
-from helpers.values import check_axes, check_range, require_function, to_number, to_point
+from helpers.values import LearnerValueError, check_axes, check_range, require_function, to_number, to_point
 
 
 def curve(f: Callable, xs: np.ndarray) -> np.ndarray:
@@ -34,14 +34,19 @@ def plot_tangent(
     low, high = check_range(xlim if xlim is not None else (point - 3.0, point + 3.0), point=point)
     xs = np.linspace(low, high, 200)
     ys = curve(f, xs)
+    limits = padded(ys)
     y0 = float(curve(f, np.array([point]))[0])
+    if not np.isfinite(y0):
+        raise LearnerValueError(
+            f"f is not defined at x0 = {point:g} (it gives {y0}); choose a point where it is."
+        )
     slope = tf_derivative(f, point) if slope is None else to_number(slope, "slope")
     if check_axes(ax) is None:
         ax = plt.subplots()[1]
     ax.plot(xs, ys, label=label)
     ax.plot(xs, y0 + slope * (xs - point), "--", label=f"tangent at x = {point:g}")
     ax.plot([point], [y0], "o", color="black")
-    ax.set_ylim(*padded(ys))
+    ax.set_ylim(*limits)
     ax.set_xlabel("x")
     ax.set_title(f"slope of {label} at x = {point:g}: {slope:.4g}")
     ax.legend(loc="upper left")
@@ -49,7 +54,14 @@ def plot_tangent(
 
 
 def padded(ys: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
-    """Vertical limits that show the whole curve with a margin, so a steep tangent does not rescale."""
-    low, high = float(np.min(ys)), float(np.max(ys))
+    """Vertical limits that show the whole curve with a margin, so a steep tangent does not rescale.
+    Points where f is undefined (NaN, as tf.sqrt of a negative number) or infinite are left out."""
+    finite = ys[np.isfinite(ys)]
+    if finite.size == 0:
+        raise LearnerValueError(
+            "f has no finite value anywhere in the plotted range (NaN or infinity everywhere); "
+            "choose an xlim where f is defined, for example (0.1, 4.0) for a square root or a logarithm."
+        )
+    low, high = float(finite.min()), float(finite.max())
     pad = margin * (high - low) or 1.0
     return low - pad, high + pad

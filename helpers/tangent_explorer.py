@@ -52,19 +52,28 @@ class TangentExplorer(FunctionAndXExplorer):
         self.picture.invalidate()
         self._new_x()
 
-    def _new_x(self, _change: Any = None) -> None:
+    def _new_x(self, change: Any = None) -> None:
+        if self.redrawn_if_changed(change, self._curve.get_ydata()):
+            return
         x0 = float(self.x.value)
         y0 = float(curve(self.f, np.array([x0]))[0])
+        if not np.isfinite(y0):
+            self._tangent.set_data([], [])
+            self._point.set_data([], [])
+            self.slope = float("nan")
+            self.ax.set_title(f"f(x) = {self.function.value} is not defined at x = {x0:.2f}")
+            self.picture.show(self.readout, f"<b>f is not defined at x = {x0:.2f}</b> (it gives {y0} there), "
+                              "so there is no tangent: move the slider to where the curve is drawn.")
+            return
         self.slope = tf_derivative(self.f, x0)
         self._tangent.set_data(self.grid, y0 + self.slope * (self.grid - x0))
         self._point.set_data([x0], [y0])
         self.ax.set_title(f"f(x) = {self.function.value}: slope at x = {x0:.2f} is {self.slope:.4g}")
-        self.readout.value = (
+        self.picture.show(
+            self.readout,
             f"<b>f′({x0:.2f}) = {self.slope:.4g}</b> (from tf.GradientTape); "
-            f"tangent: y = {y0:.4g} + {self.slope:.4g}·(x − {x0:.2f})"
+            f"tangent: y = {y0:.4g} + {self.slope:.4g}·(x − {x0:.2f})",
         )
-        self.picture.show()
-
 
 def tangent_explorer(
     functions: Mapping[str, Callable] | None = None,

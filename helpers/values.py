@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import inspect
 import math
+import sysconfig
+import traceback
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 
-class LearnerInputError(TypeError):
+class SaidInWords:
+    """An error whose message is the whole story. IPython shows an exception that defines
+    `_render_traceback_` as the lines it returns (its documented protocol for custom tracebacks):
+    here the sentence first, then the learner's own line that led to it, and no frames from inside
+    the helpers or the libraries."""
+
+    def _render_traceback_(self) -> list[str]:
+        name = next(c.__name__ for c in type(self).__mro__ if c.__module__ == "builtins")
+        lines = [f"\x1b[0;31m{name}\x1b[0m: {self}"]
+        frame = _learner_frame(self.__traceback__)
+        if frame is not None:
+            lines.append(f"  (from your line {frame.lineno}: {frame.line})")
+        return lines
+
+
+def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
+    """The innermost frame of the learner's own code: not the helpers, not an installed library."""
+    inside = (str(Path(__file__).parent), sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"])
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(inside)]
+    return frames[-1] if frames else None
+
+
+class LearnerInputError(SaidInWords, TypeError):
     """A helper was given something it cannot use; the message says what to pass instead."""
+
+
+class LearnerValueError(SaidInWords, ValueError):
+    """A helper was given a value it cannot work with (out of range, undefined, the wrong size)."""
 
 
 def framework(value: Any) -> str | None:
@@ -62,7 +92,7 @@ def _to_array(value: Any, what: str, where: str) -> np.ndarray:
         value = [_to_array(item, what, f"{where}[{i}]") for i, item in enumerate(value)]
         shapes = sorted({part.shape for part in value})
         if len(shapes) > 1:
-            raise ValueError(
+            raise LearnerValueError(
                 f"{what} is a list whose entries have different shapes ({', '.join(map(str, shapes))}); "
                 f"give one number per entry, or rows of equal length."
             )
@@ -73,6 +103,10 @@ def _to_array(value: Any, what: str, where: str) -> np.ndarray:
         value = value.numpy()
     try:
         array = np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        raise LearnerValueError(
+            f"{what} is {describe(value)}, too large for a floating-point number (at most about 1.8e308)."
+        ) from None
     except (TypeError, ValueError) as err:
         raise _not_numbers(value, what, where) from err
     return array
@@ -103,13 +137,13 @@ def to_point(x: Any, name: str = "x") -> float:
         )
     array = to_array(x, name)
     if array.size != 1:
-        raise ValueError(
+        raise LearnerValueError(
             f"{name} must be a single number, but it has shape {array.shape}. "
             f"Pick one point, for example {name}[0], or use a helper made for several sources."
         )
     point = float(array.reshape(()))
     if not math.isfinite(point):
-        raise ValueError(f"{name} is {point}; choose a finite number to differentiate at.")
+        raise LearnerValueError(f"{name} is {point}; choose a finite number to differentiate at.")
     return point
 
 
@@ -117,10 +151,12 @@ def to_number(value: Any, name: str, example: str = "1.0") -> float:
     """One finite float for a setting (a range end, a step, a rate): integers are fine here."""
     array = to_array(value, name)
     if array.size != 1:
-        raise ValueError(f"{name} must be a single number such as {example}, but it has shape {array.shape}.")
+        raise LearnerValueError(
+            f"{name} must be a single number such as {example}, but it has shape {array.shape}."
+        )
     number = float(array.reshape(()))
     if not math.isfinite(number):
-        raise ValueError(f"{name} is {number}; give a finite number such as {example}.")
+        raise LearnerValueError(f"{name} is {number}; give a finite number such as {example}.")
     return number
 
 
@@ -132,17 +168,28 @@ def check_step(h: Any) -> float:
     except (TypeError, ValueError) as err:  # text, a list, NaN or infinity
         raise type(err)(wrong.format(describe(h))) from err
     if not step > 0:
-        raise ValueError(wrong.format(repr(h)))
+        raise LearnerValueError(wrong.format(repr(h)))
     return step
 
 
-def require_function(f: Any, name: str = "f", *, of: str = "x", example: str = "`lambda x: x**2`") -> None:
-    """Refuse anything that cannot be called like f(x)."""
+def require_function(
+    f: Any, name: str = "f", *, of: str = "x", example: str = "`lambda x: x**2`", arguments: int = 1
+) -> None:
+    """Refuse anything that is not a function, or cannot be called with that many arguments."""
     if not callable(f):
         raise LearnerInputError(
             f"{name} must be a function of {of}, such as {example}, "
             f"but it is {describe(f)}. Pass the function itself, not its value."
         )
+    try:
+        inspect.signature(f).bind(*range(arguments))
+    except ValueError:  # a built-in without a readable signature: calling it will tell
+        return
+    except TypeError:
+        count = {1: "one argument", 2: "two arguments"}.get(arguments, f"{arguments} arguments")
+        raise LearnerInputError(
+            f"{name} must take {count}, such as {example}, but its arguments are {inspect.signature(f)}."
+        ) from None
 
 
 def check_range(
@@ -157,15 +204,15 @@ def check_range(
     if count is None:
         raise LearnerInputError(f"{pair}, but it is {describe(bounds)}.")
     if count != 2:
-        raise ValueError(f"{pair}, but it has {count} entries.")
+        raise LearnerValueError(f"{pair}, but it has {count} entries.")
     low, high = (to_number(v, f"an end of {name}lim", "3.0") for v in bounds)
     if not low < high:
-        raise ValueError(
+        raise LearnerValueError(
             f"{name}lim must be (smallest {name}, largest {name}) with smallest < largest; "
             f"got ({low:g}, {high:g})."
         )
     if point is not None and not low <= point <= high:
-        raise ValueError(
+        raise LearnerValueError(
             f"The point {name} = {point:g} lies outside {what} {low:g} … {high:g}. "
             f"Pick a point inside it or widen {name}lim."
         )
@@ -195,7 +242,7 @@ def as_menu(functions: Any, example: str) -> dict:
         )
     menu = dict(functions)
     if not menu:
-        raise ValueError(f"Give at least one function, for example {example}.")
+        raise LearnerValueError(f"Give at least one function, for example {example}.")
     return menu
 
 
@@ -228,7 +275,7 @@ def check_axes_list(axes: Any, count: int, what: str) -> list:
     """`count` matplotlib Axes, one per panel (a list, or the array plt.subplots returns)."""
     panels = [axes] if hasattr(axes, "plot") else list(np.ravel(np.asarray(axes, dtype=object)))
     if len(panels) != count:
-        raise ValueError(f"Pass {count} Axes for {what}, not {len(panels)}.")
+        raise LearnerValueError(f"Pass {count} Axes for {what}, not {len(panels)}.")
     for panel in panels:
         check_axes(panel, "each of axes", optional=False)
     return panels

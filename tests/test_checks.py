@@ -7,6 +7,7 @@ import torch
 
 from helpers import check, confirm
 from helpers.checks import evaluate
+from helpers.exercises import EXERCISES
 
 CORRECT_FORMS = [
     6.0,
@@ -64,10 +65,21 @@ def test_wrong_answers_get_the_hint(answer):
     assert "Not yet" in verdict.message and "Hint:" in verdict.message
 
 
-@pytest.mark.parametrize("answer", [None, ...])
-def test_unanswered(answer):
-    verdict = evaluate("01-derivative", answer)
+def test_unanswered():
+    verdict = evaluate("01-derivative", ...)
     assert verdict.status == "unanswered" and "replace the `...`" in verdict.message
+
+
+def test_none_is_a_gradient_that_came_back_empty_and_gets_the_exercise_hint():
+    verdict = evaluate("05-second-derivative", None)
+    assert verdict.status == "wrong" and "Not answered" not in verdict.message
+    assert "tf.Variable(2)" in verdict.message and "inside the outer tape's `with`" in verdict.message
+    assert EXERCISES["05-second-derivative"].hint in verdict.message
+
+
+def test_a_number_too_large_for_a_float_is_said_in_words():
+    verdict = evaluate("01-derivative", 10**400)
+    assert verdict.status == "wrong" and "too large for a floating-point number" in verdict.message
 
 
 @pytest.mark.parametrize("answer", ["6", b"6", True, print, lambda: 6, {"a": 6}])

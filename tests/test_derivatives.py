@@ -66,7 +66,7 @@ def test_examples_work_on_every_library():
         (lambda: tf_derivative(lambda x: x * tf.ones(3), 1.0), ValueError, "must return one number"),
         (lambda: torch_derivative(lambda x: x * torch.ones(3), 1.0), ValueError, "must return one number"),
         (lambda: tf_derivative(lambda x: x.numpy() ** 2, 1.0), ValueError, "could not follow"),
-        (lambda: tf_derivative(lambda x: 5.0, 1.0), ValueError, "could not follow"),
+        (lambda: tf_derivative(lambda x: 5.0, 1.0), ValueError, "plain number 5"),
         (lambda: torch_derivative(lambda x: torch.tensor(5.0), 1.0), ValueError, "does not depend on x"),
         (lambda: tf_derivative(lambda x: tf.constant(5.0), 1.0), ValueError, "does not depend on x"),
         (lambda: tf_derivative(lambda x: x / "a", 1.0), ValueError, "Calling f"),

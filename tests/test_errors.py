@@ -23,3 +23,21 @@ def test_an_unexpected_error_type_is_not_swallowed():
 def test_needs_a_function():
     with pytest.raises(TypeError, match="needs a function"):
         show_error(1 / 1)
+
+
+def test_a_helper_error_shows_in_ipython_as_its_sentence_and_the_learners_line(capsys):
+    """IPython renders an exception with _render_traceback_ as the lines it returns: the sentence
+    first, then the learner's line, and not one frame from inside the helpers or TensorFlow."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        cell = "import helpers\nx = 3.0\nhelpers.tf_derivative(lambda x: x**2, x=float('nan'))"
+        result = shell.run_cell(cell)
+    finally:
+        InteractiveShell.clear_instance()
+    assert isinstance(result.error_in_exec, ValueError)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines[0].endswith("ValueError\x1b[0m: x is nan; choose a finite number to differentiate at.")
+    assert lines[1] == "  (from your line 3: helpers.tf_derivative(lambda x: x**2, x=float('nan')))"
+    assert len(lines) == 2, lines

@@ -163,7 +163,7 @@ def test_text_form_explains_itself():
         (lambda: gradient_explorer({"bad": 3}), LearnerInputError, "'bad' must be a function"),
         (lambda: gradient_explorer(x=4.0), ValueError, "x = 4 lies outside"),
         (
-            lambda: plot_gradient_field(lambda x, y: tf.reduce_sum(x * y), (0.0, 0.0)),
+            lambda: plot_gradient_field(lambda x, y: tf.stack([x, y]), (0.0, 0.0)),
             LearnerInputError,
             "element by element",
         ),

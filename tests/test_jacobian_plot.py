@@ -134,6 +134,20 @@ def test_choosing_another_function_rebuilds_the_heatmap():
     np.testing.assert_allclose(explorer.matrix, before)  # a linear map has the same Jacobian everywhere
 
 
+def test_where_f_is_undefined_the_cells_are_grey_and_the_readout_says_so():
+    explorer = JacobianExplorer({"√x₀·x₁": lambda v: tf.stack([tf.sqrt(v[0]) * v[1]])}, point=(1.0, 2.0))
+    vmax = explorer.heatmap.vmax
+    assert math.isfinite(vmax) and vmax > 1.0  # from the part of the range where f is defined
+    np.testing.assert_allclose(explorer.matrix, [[1.0, 1.0]], rtol=1e-6)  # x₁/(2√x₀), √x₀
+    explorer.x0.value = -1.0
+    assert [t.get_text() for t in explorer.heatmap.texts[0]] == ["∂f₀/∂x₀\nundefined", "∂f₀/∂x₁\nundefined"]
+    grey = explorer.heatmap.image.cmap.get_bad()
+    assert tuple(explorer.heatmap.image.to_rgba(np.array([[np.nan]]))[0, 0]) == tuple(grey)
+    assert "undefined or infinite" in explorer.readout.value and "(grey cells)" in explorer.readout.value
+    explorer.x0.value = 4.0
+    assert "undefined" not in explorer.readout.value
+
+
 def test_own_functions_get_default_labels():
     explorer = JacobianExplorer({"mine": lambda x: tf.stack([x[0] * x[1]])}, point=(2.0, 3.0))
     np.testing.assert_allclose(explorer.matrix, [[3.0, 2.0]])

@@ -5,6 +5,7 @@ what it prints) and a regex the message must match. docs/learner-mistakes.md is 
 rows; a test fails when it is stale. Rewrite it with `.venv/bin/python -m tests.test_learner_mistakes`.
 """
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,14 @@ def torch_result() -> torch.Tensor:
     return x**2
 
 
+def integer_variable_gradient() -> Any:
+    """01's derivative with tf.Variable(2): the tape watches no integer, so the gradient is None."""
+    x = tf.Variable(2)
+    with tf.GradientTape() as tape:
+        y = x * x
+    return tape.gradient(y, x)
+
+
 LIE, VE = LearnerInputError, ValueError
 FLOATS = r"Gradients exist only for floating-point values"
 NOT_NUMBER = r"should be a number or a tensor of numbers"
@@ -135,7 +144,7 @@ ROWS = [
             r"f uses NumPy or TensorFlow on a PyTorch tensor",
             lambda: h.torch_derivative(tf.sin, 1.0)),
     Mistake("torch_derivative", "f returns a plain number", VE,
-            r"returned float 5\.0, so torch could not follow",
+            r"returned the plain number 5, which torch cannot trace back to x",
             lambda: h.torch_derivative(lambda x: 5.0, 1.0)),
     Mistake("finite_difference", "an integer tensor as x", LIE, FLOATS,
             lambda: h.finite_difference(square, tf.constant(3))),
@@ -240,8 +249,20 @@ ROWS = [
             lambda: h.plot_tangent(square, tf.constant("1"))),
     Mistake("plot_tangent", "f returns a vector", LIE, r"element by element.*returned shape \(2, 200\)",
             lambda: h.plot_tangent(TF_VECTOR, 1.0)),
-    Mistake("plot_tangent", "f reduces to one number", LIE, r"element by element.*returned shape \(\)",
-            lambda: h.plot_tangent(tf.reduce_sum, 1.0)),
+    Mistake("plot_tangent", "math.sin instead of tf.sin", VE,
+            r"returned the plain number 0\.841471, which tensorflow cannot trace back to x"
+            r".*tensorflow operations",
+            lambda: h.plot_tangent(math.sin, 1.0)),
+    Mistake("plot_tangent", "a constant function", VE, r"For a constant c, write `lambda x: 0 \* x \+ c`",
+            lambda: h.plot_tangent(lambda x: 3.0, 1.0)),
+    Mistake("plot_tangent", "a point where f is undefined", VE,
+            r"f is not defined at x0 = -1 \(it gives nan\)",
+            lambda: h.plot_tangent(tf.sqrt, -1.0)),
+    Mistake("plot_tangent", "a range where f is undefined", VE, r"no finite value anywhere.*choose an xlim",
+            lambda: h.plot_tangent(tf.sqrt, -2.0, xlim=(-3.0, -1.0))),
+    Mistake("plot_tangent", "f of two variables", LIE,
+            r"f must take one argument.*its arguments are \(x, y\)",
+            lambda: h.plot_tangent(times, 1.0)),
     Mistake("plot_tangent", "a number instead of a function", LIE, r"f must be a function of x",
             lambda: h.plot_tangent(3, 1.0)),
     Mistake("plot_tangent", "NaN as x0", VE, r"x0 is nan", lambda: h.plot_tangent(square, NAN)),
@@ -273,6 +294,11 @@ ROWS = [
             lambda: h.plot_tangent(square, 0.0, ax=plt.figure())),
     Mistake("plot_tangent", "f computed with NumPy", VE, r"tensorflow could not follow the computation",
             lambda: h.plot_tangent(np.sin, 1.0)),
+    Mistake("tangent_explorer", "math.sin in the menu", VE, r"plain number.*cannot trace back to x",
+            lambda: h.tangent_explorer({"sin": math.sin})),
+    Mistake("tangent_explorer", "a function of two variables", LIE,
+            r"the function 'f' must take one argument.*its arguments are \(x, y\)",
+            lambda: h.tangent_explorer({"f": times})),
     Mistake("tangent_explorer", "one function instead of a menu", LIE, MENU + r".*write \{'f\(x\)': f\}",
             lambda: h.tangent_explorer(square)),
     Mistake("tangent_explorer", "a list of functions", LIE, MENU + r".*but it is list",
@@ -312,7 +338,7 @@ ROWS = [
     Mistake("tf_partials", "a number instead of a function", LIE, r"f must be a function of two variables",
             lambda: h.tf_partials(3, (1.0, 2.0))),
     Mistake("tf_partials", "f of one variable", LIE,
-            r"f must take two arguments, x and y.*cannot be called with two arguments",
+            r"f must take two arguments, such as `lambda x, y: .*but its arguments are \(x\)",
             lambda: h.tf_partials(square, (1.0, 2.0))),
     Mistake("tf_partials", "NaN in the point", VE, r"the x of point is nan",
             lambda: h.tf_partials(times, (NAN, 2.0))),
@@ -708,8 +734,17 @@ ROWS = [
             r"Not answered yet: replace the `\.\.\.` with your answer",
             lambda: h.check("01-derivative", ...)),
     Mistake("check", "a gradient that is None", PRINTED,
-            r"your answer is None: tape\.gradient returns None when",
+            r"your answer is None\. tape\.gradient returns None when",
             lambda: h.check("08-hidden-constant", None)),
+    Mistake("check", "an integer Variable, so the gradient is None", PRINTED,
+            r"Not yet: your answer is None.*tf\.Variable\(2\) \(write 2\.0\)",
+            lambda: h.check("01-derivative", integer_variable_gradient())),
+    Mistake("check", "the inner gradient outside the outer tape", PRINTED,
+            r"Not yet: your answer is None.*Hint: Nest two tapes and call the inner tape's gradient inside",
+            lambda: h.check("05-second-derivative", None)),
+    Mistake("check", "a number too large for a float", PRINTED,
+            r"Not yet: Your answer is int 1000.*too large for a floating-point number",
+            lambda: h.check("01-derivative", 10**400)),
     Mistake("check", "a partly filled-in pair", PRINTED,
             r"Not finished yet: replace every `\.\.\.` in your answer",
             lambda: h.check("02-pair", [12.0, ...])),

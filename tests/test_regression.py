@@ -105,6 +105,16 @@ def test_sliders_change_the_path_the_picture_and_the_readout():
     assert explorer._line.get_data()[1][0] == pytest.approx(w * explorer._grid[0] + b)
 
 
+def test_data_on_an_exact_line_draw_without_warnings(recwarn):
+    """The 06 exercise's own data: a least-squares loss of 0, which a log axis cannot show."""
+    explorer = regression_explorer(x=[1, 2, 3, 4], y=[2, 4, 6, 8]).explorer
+    explorer.steps.value = 300
+    low, high = explorer.ax_loss.get_ylim()
+    assert 0 < low < 1e-6 and np.isfinite(high), (low, high)
+    assert explorer.final[0] == pytest.approx(2.0, abs=1e-3)
+    assert [str(w.message) for w in recwarn] == []
+
+
 def test_text_form_explains_itself():
     assert "JupyterLab" in repr(regression_explorer())
 

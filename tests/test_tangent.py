@@ -47,7 +47,7 @@ def test_curve_accepts_torch_only_functions():
     [
         ({"f": lambda x: x, "x0": 5.0, "xlim": (0, 1)}, ValueError, "outside the plotted range"),
         ({"f": lambda x: x, "x0": 0.5, "xlim": (1, 0)}, ValueError, "smallest < largest"),
-        ({"f": lambda x: np.sum(x), "x0": 0.5}, LearnerInputError, "element by element"),
+        ({"f": lambda x: np.stack([x, x]), "x0": 0.5}, LearnerInputError, "element by element"),
         ({"f": 2.0, "x0": 0.5}, LearnerInputError, "must be a function"),
         ({"f": lambda x: x, "x0": "1"}, LearnerInputError, "number or a tensor"),
     ],
