@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # JupyterLab refuses to run as root unless told to (containers, Binder-like machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# A package index for PyTorch's CPU build on Linux without a GPU (README), e.g.
+# make lab TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 # pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
 WORKERS ?= 2
 
-.PHONY: lab test test-presentation setup setup-dev notebooks contents slides handouts lint bench clean
+.PHONY: lab test setup setup-dev notebooks contents slides handouts lint bench clean
 
 # What learners and lecturers need: requirements.txt, the helpers package, dot, the course's settings.
 setup: $(STAMP)
@@ -28,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@echo "==> Updating pip"
 	@$(BIN)/python -m pip install --upgrade pip
 	@echo "==> Installing the chapters' packages (requirements.txt) and the helpers package"
-	@$(BIN)/python -m pip install -r requirements.txt -e .
+	@$(BIN)/python -m pip install -r requirements.txt -e . $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 	@touch $@
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
@@ -47,13 +50,8 @@ lab: setup
 	@$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)/my-notebooks" \
 		--LabApp.default_url=/lab/tree/00_start_here.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
 
-# The live-presentation browser test starts no deck now and then on a loaded 2-core machine (a JupyterLab
-# dialog covers the page; cause not found yet), so it runs on its own: make test-presentation.
 test: setup-dev
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope --ignore=tests/browser/test_presentation.py
-
-test-presentation: setup-dev
-	$(BIN)/python -m pytest -p no:nbval -o addopts="" tests/browser/test_presentation.py
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope
 
 # Maintainers: regenerate tables, links and slide metadata, then re-run every notebook from a
 # clean kernel and store its outputs.

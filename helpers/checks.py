@@ -30,7 +30,10 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
         if isinstance(answer, str) and answer in EXERCISES:
             raise KeyError(f"The exercise name comes first: helpers.check({answer!r}, answer).")
         known = ", ".join(sorted(EXERCISES))
-        raise KeyError(f"There is no exercise called {exercise!r}; the known ones are: {known}.")
+        raise KeyError(
+            f"There is no exercise called {exercise!r}; the known ones are: {known}. If this notebook is "
+            f"an older copy in my-notebooks/, its chapter may have changed: `make lab` names such copies."
+        )
     spec = EXERCISES[exercise]
     if answer is Ellipsis:
         return Verdict(

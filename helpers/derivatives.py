@@ -55,6 +55,8 @@ def _other_library_hint(error: str, args: tuple) -> str:
 
 def require_library_output(y: Any, library: str, call: str = "f(x)") -> None:
     """Refuse an output that left the library (NumPy, math.*, a plain number), which no tape can follow."""
+    if y is Ellipsis:
+        raise LearnerValueError(f"{call} returned `...`: a `...` in f is still waiting for your code.")
     if isinstance(y, (int, float)) and not isinstance(y, bool):
         raise LearnerValueError(
             f"{call} returned the plain number {y:.6g}, which {library} cannot trace back to x: "

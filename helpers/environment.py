@@ -9,6 +9,7 @@ import logging
 import numbers
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -157,33 +158,48 @@ def _dot_version() -> str | None:
     return words[words.index("version") + 1] if "version" in words else "unknown"
 
 
-# (what is checked, how to find its version, what to do when it is missing)
+# In the folder of the collection: `make lab` installs requirements.txt only when the file changes.
+_PIP = (
+    "run `.venv/bin/pip install -r requirements.txt` in the collection's folder (conda: "
+    "`pip install -r requirements.txt`), then Kernel → Restart Kernel"
+)
+
+# (what is checked, how to find its version, the oldest version the chapters work with, the fix)
 _REQUIREMENTS = [
-    ("TensorFlow", _tensorflow_version,
-     "run `make lab` again, or `pip install -r requirements.txt`"),
-    ("PyTorch", lambda: _installed("torch"),
-     "run `make lab` again, or `pip install -r requirements.txt`"),
-    ("Graphviz's dot program", _dot_version,
+    ("TensorFlow", _tensorflow_version, (2, 16), _PIP),
+    ("PyTorch", lambda: _installed("torch"), (2, 0), _PIP),
+    ("ipywidgets, the explorers' controls", lambda: _installed("ipywidgets"), (8, 0), _PIP),
+    ("the widgets front end (jupyterlab_widgets)", lambda: _installed("jupyterlab_widgets"), (3, 0),
+     f"{_PIP}, and reload JupyterLab in the browser"),
+    ("Graphviz's dot program", _dot_version, (0,),
      "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
      "`brew install graphviz` (macOS) or `conda install graphviz`"),
-    ("the widgets front end (jupyterlab_widgets)", lambda: _installed("jupyterlab_widgets"),
-     "run `pip install jupyterlab_widgets` and reload JupyterLab in the browser"),
-    ("the helpers package", lambda: _installed("autodiff-helpers", "helpers"),
+    ("the helpers package", lambda: _installed("autodiff-helpers", "helpers"), (0,),
      "run `pip install -e .` in the folder of the collection"),
 ]
 
 
+def _too_old(version: str, oldest: tuple[int, ...]) -> bool:
+    numbers = tuple(int(part) for part in re.findall(r"\d+", version)[: len(oldest)])
+    return bool(numbers) and numbers < oldest
+
+
 def environment_status() -> list[tuple[str, str | None, str]]:
     """(name, version or None when missing, how to fix it) for everything the course needs."""
-    return [(name, find_version(), fix) for name, find_version, fix in _REQUIREMENTS]
+    return [(name, find_version(), fix) for name, find_version, _, fix in _REQUIREMENTS]
 
 
 def environment_report() -> None:
-    """Print, in words, what is present and what is missing, with the fix for each gap."""
+    """Print, in words, what is present and what is missing or too old, with the fix for each gap."""
     missing = 0
-    for name, found, fix in environment_status():
-        if found:
+    for name, find_version, oldest, fix in _REQUIREMENTS:
+        found = find_version()
+        if found and not _too_old(found, oldest):
             print(f"✔ {name}: version {found}")
+        elif found:
+            missing += 1
+            wanted = ".".join(map(str, oldest))
+            print(f"✘ {name}: version {found} is too old, the chapters need {wanted} or newer: {fix}.")
         else:
             missing += 1
             print(f"✘ {name} is missing: {fix}.")

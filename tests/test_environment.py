@@ -42,6 +42,18 @@ def test_report_names_what_is_missing_and_the_fix(monkeypatch, capsys):
     assert "✔ TensorFlow" in out and "Fix the lines marked ✘" in out
 
 
+def test_report_says_when_a_version_is_too_old(monkeypatch, capsys):
+    installed = environment._installed
+    monkeypatch.setattr(
+        environment, "_installed", lambda d, m=None: "7.8.5" if d == "ipywidgets" else installed(d, m)
+    )
+    helpers.environment_report()
+    out = capsys.readouterr().out
+    assert "✘ ipywidgets, the explorers' controls: version 7.8.5 is too old" in out
+    assert "the chapters need 8.0 or newer: run `.venv/bin/pip install -r requirements.txt`" in out
+    assert "Everything is in place" not in out
+
+
 def test_report_all_present(capsys):
     helpers.environment_report()
     assert capsys.readouterr().out.endswith("Everything is in place.\n")
@@ -87,6 +99,7 @@ def test_report_calls_a_library_missing_when_only_its_metadata_is_left(monkeypat
     )
     helpers.environment_report()
     out = capsys.readouterr().out
-    assert "✘ PyTorch is missing: run `make lab` again" in out and "✔ TensorFlow" in out
+    assert "✘ PyTorch is missing: run `.venv/bin/pip install -r requirements.txt`" in out
+    assert "✔ TensorFlow" in out
     helpers.setup(load_libraries=False)
     assert "PyTorch not installed" in capsys.readouterr().out

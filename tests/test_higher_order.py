@@ -192,3 +192,13 @@ def test_mistakes_get_a_sentence(call, error, words):
     with pytest.raises(error, match=words):
         call()
     plt.close("all")
+
+
+def test_the_derivatives_explorer_draws_a_square_root_and_says_where_it_is_undefined(recwarn):
+    explorer = derivatives_explorer({"√x": tf.sqrt}, x=1.0).explorer
+    assert explorer.values[1] == pytest.approx(0.5)
+    assert all(np.isfinite(ax.get_ylim()).all() for ax in explorer.panels.axes)
+    explorer.x.value = -1.0
+    assert "f is not defined at x = -1.00" in explorer.readout.value
+    assert "TensorFlow's rule for x**k" not in explorer.readout.value
+    assert [str(w.message) for w in recwarn] == []

@@ -91,6 +91,13 @@ def test_edits_survive_an_update_and_new_chapters_arrive(tmp_path, monkeypatch):
     assert "A correction from the course." not in kept.cells[1].source
     assert not _trusted(mine), "make lab signs only the copies it makes"
     assert my_notebooks.prepare(clone / "notebooks", clone / "my-notebooks") == []
+    # make lab names the copy whose chapter changed upstream, and only that one.
+    assert my_notebooks.outdated(clone / "notebooks", clone / "my-notebooks") == [mine]
+    mine.rename(mine.with_name("01_gradient_tape-mine.ipynb"))
+    fresh = my_notebooks.prepare(clone / "notebooks", clone / "my-notebooks")
+    assert [p.name for p in fresh] == ["01_gradient_tape.ipynb"]
+    assert "A correction from the course." in nbformat.read(fresh[0], as_version=4).cells[1].source
+    assert my_notebooks.outdated(clone / "notebooks", clone / "my-notebooks") == []
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> str:

@@ -2,14 +2,16 @@
 
 Edits live in the copies, so `git pull` never meets a conflict and never touches your work:
 a first run copies every chapter, later runs add the chapters that are new and overwrite nothing.
-For a fresh copy of one chapter, rename or delete your copy and run `make lab` again.
+For a fresh copy of one chapter, rename or delete your copy and run `make lab` again; `make lab`
+names the copies whose chapter has changed since they were made (each copy records which version
+of its chapter's cells it started from).
 New copies are signed as trusted on this machine (nbformat's notary, the same record JupyterLab
 reads), so their stored outputs show in full and JupyterLab does not log "not trusted" for them.
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
 import sys
 from pathlib import Path
 
@@ -21,6 +23,16 @@ SOURCE = ROOT / "notebooks"
 PERSONAL = ROOT / "my-notebooks"
 
 
+# Where a copy records the version of its chapter it was made from.
+RECORD = "copied_from"
+
+
+def version(nb: nbformat.NotebookNode) -> str:
+    """A fingerprint of a chapter's cells (sources only: re-running it changes nothing here)."""
+    text = "\x00".join(f"{cell.cell_type}:{cell.source}" for cell in nb.cells)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def prepare(source: Path = SOURCE, personal: Path = PERSONAL) -> list[Path]:
     """Copy every chapter that is not in `personal` yet; return the new copies."""
     personal.mkdir(exist_ok=True)
@@ -29,11 +41,26 @@ def prepare(source: Path = SOURCE, personal: Path = PERSONAL) -> list[Path]:
         for chapter in sorted(source.glob("*.ipynb")):
             copy = personal / chapter.name
             if not copy.exists():
-                shutil.copy2(chapter, copy)
+                nb = nbformat.read(chapter, as_version=4)
+                nb.metadata[RECORD] = version(nb)
                 # Only the course's own chapters: copies the learner already has keep their trust.
-                notary.sign(nbformat.read(copy, as_version=4))
+                notary.sign(nb)
+                nbformat.write(nb, copy)
                 added.append(copy)
     return added
+
+
+def outdated(source: Path = SOURCE, personal: Path = PERSONAL) -> list[Path]:
+    """The copies whose chapter has changed since they were made."""
+    found = []
+    for copy in sorted(personal.glob("*.ipynb")):
+        chapter = source / copy.name
+        if not chapter.exists():
+            continue
+        made_from = nbformat.read(copy, as_version=4).metadata.get(RECORD)
+        if made_from and made_from != version(nbformat.read(chapter, as_version=4)):
+            found.append(copy)
+    return found
 
 
 if __name__ == "__main__":
@@ -41,4 +68,10 @@ if __name__ == "__main__":
     if new:
         print(f"Copied {len(new)} chapter(s) into my-notebooks/: " + ", ".join(p.name for p in new))
     print("Your notebooks are in my-notebooks/; your edits stay there when you update the course.")
+    for copy in outdated():
+        print(
+            f"Chapter {copy.name} has changed since your copy was made. For the new version, rename your "
+            f"copy (for example to {copy.stem}-mine.ipynb) and run `make lab` again: you get a fresh "
+            f"copy beside yours."
+        )
     sys.exit(0)

@@ -1,10 +1,13 @@
 """Restart & Run All for notebooks, in place: the stored outputs always come from one clean run.
 
-    python tools/run_notebooks.py notebooks/*.ipynb
+python tools/run_notebooks.py notebooks/*.ipynb
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,8 +27,41 @@ def run(path: Path, timeout: int = 600) -> float:
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,  # timestamps would change every run and clutter diffs
     ).execute()
-    nbformat.write(nb, path)
+    nbformat.write(stable_widget_ids(nb, path.name), path)
     return time.perf_counter() - started
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The notebook with its widgets' random model ids replaced by ids that follow from the notebook's
+    name and the order the widgets appear in, so a run that changed nothing writes the same bytes:
+    `git pull` and nbgitpuller merges then meet no conflicts in ids that changed for no reason."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in state and model_id not in order:
+            order.append(model_id)
+            for child in re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model_id], sort_keys=True)):
+                visit(child)
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view:
+                visit(view["model_id"])
+    # Models no output shows (styles and layouts of widgets shown elsewhere): in order of their contents.
+    for model_id in sorted(
+        set(state) - set(order), key=lambda i: MODEL_ID.sub("", json.dumps(state[i], sort_keys=True))
+    ):
+        visit(model_id)
+    new = {old: hashlib.md5(f"{name}:{n}".encode()).hexdigest() for n, old in enumerate(order)}
+    text = MODEL_ID.sub(lambda m: new.get(m.group(0), m.group(0)), json.dumps(nb))
+    return nbformat.from_dict(json.loads(text))
 
 
 def main(paths: list[str]) -> int:

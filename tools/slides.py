@@ -270,7 +270,14 @@ def vendor() -> dict[str, str]:
         if shutil.which("npm") is None:
             sys.exit(f"npm is needed once to fetch {spec} for the decks (it is cached in build/vendor).")
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["npm", "pack", "--silent", spec], cwd=tmp, check=True, capture_output=True)
+            command = ["npm", "pack", "--silent", spec]
+            fetched = subprocess.run(command, cwd=tmp, capture_output=True, text=True)
+            if fetched.returncode != 0:
+                last = (fetched.stderr.strip().splitlines() or ["no message"])[-1]
+                sys.exit(
+                    f"npm could not fetch {spec} for the decks ({last}). The decks inline it, so it is "
+                    "needed once, from the npm registry; check the network and run `make slides` again."
+                )
             (archive,) = Path(tmp).glob("*.tgz")
             with tarfile.open(archive) as tar:
                 tar.extractall(tmp, filter="data")
