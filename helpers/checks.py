@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from helpers.exercises import EXERCISES
-from helpers.values import LearnerInputError, attached, to_array
+from helpers.values import CheckFailed, LearnerInputError, LearnerKeyError, attached, to_array
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,9 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
     """Judge an answer to one exercise without printing anything."""
     if not (isinstance(exercise, str) and exercise in EXERCISES):
         if isinstance(answer, str) and answer in EXERCISES:
-            raise KeyError(f"The exercise name comes first: helpers.check({answer!r}, answer).")
+            raise LearnerKeyError(f"The exercise name comes first: helpers.check({answer!r}, answer).")
         known = ", ".join(sorted(EXERCISES))
-        raise KeyError(
+        raise LearnerKeyError(
             f"There is no exercise called {exercise!r}; the known ones are: {known}. If this notebook is "
             f"an older copy in my-notebooks/, its chapter may have changed: `make lab` names such copies."
         )
@@ -117,5 +117,5 @@ def confirm(value: Any, expected: Any, what: str, rtol: float = 1e-5, atol: floa
     got = to_array(value, what)
     want = np.asarray(to_array(expected, "the expected value"))
     if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=atol):
-        raise AssertionError(f"{what}: got {_show(got)}, but the hand-derived value is {_show(want)}.")
+        raise CheckFailed(f"{what}: got {_show(got)}, but the hand-derived value is {_show(want)}.")
     print(f"✔ {what}: {_show(got)}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from helpers.values import CheckFailed, LearnerInputError
+
 
 def show_error(action: Callable[[], object], expected: type[BaseException] = Exception) -> None:
     """Run `action` and print the error it raises (its type and first line).
@@ -12,9 +14,11 @@ def show_error(action: Callable[[], object], expected: type[BaseException] = Exc
     without a traceback, and the notebook test fails if the library stops raising.
     """
     if not callable(action):
-        raise TypeError("show_error needs a function to run, for example `lambda: tape.gradient(y, x)`.")
+        raise LearnerInputError(
+            "show_error needs a function to run, for example `lambda: tape.gradient(y, x)`."
+        )
     if not (isinstance(expected, type) and issubclass(expected, BaseException)):
-        raise TypeError(
+        raise LearnerInputError(
             f"expected must be an error class such as RuntimeError (no quotes, no brackets), "
             f"not {expected!r}."
         )
@@ -23,7 +27,7 @@ def show_error(action: Callable[[], object], expected: type[BaseException] = Exc
     except expected as err:
         print(in_words(err))
         return
-    raise AssertionError(f"Expected {expected.__name__} here, but the code ran without one.")
+    raise CheckFailed(f"Expected {expected.__name__} here, but the code ran without one.")
 
 
 def in_words(err: BaseException) -> str:

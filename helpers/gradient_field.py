@@ -72,8 +72,8 @@ def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
     return to_point(items[0], f"the x of {name}"), to_point(items[1], f"the y of {name}")
 
 
-def _no_path(name: str, library: str) -> ValueError:
-    return ValueError(
+def _no_path(name: str, library: str) -> LearnerValueError:
+    return LearnerValueError(
         f"{library} found no path from {name} to f(x, y), so it has no gradient for {name}. Either f "
         f"ignores {name} (then ∂f/∂{name} = 0; write `+ 0 * {name}` in f to say so) or the chain is broken: "
         f"build f from {library} operations only (no .numpy(), math.* or NumPy calls inside)."

@@ -21,7 +21,8 @@ class SaidInWords:
 
     def _render_traceback_(self) -> list[str]:
         name = next(c.__name__ for c in type(self).__mro__ if c.__module__ == "builtins")
-        lines = [f"\x1b[0;31m{name}\x1b[0m: {self}"]
+        message = self.args[0] if len(self.args) == 1 else str(self)  # KeyError's str() adds quotes
+        lines = [f"\x1b[0;31m{name}\x1b[0m: {message}"]
         frame = _learner_frame(self.__traceback__)
         if frame is not None:
             lines.append(f"  (from your line {frame.lineno}: {frame.line})")
@@ -41,6 +42,14 @@ class LearnerInputError(SaidInWords, TypeError):
 
 class LearnerValueError(SaidInWords, ValueError):
     """A helper was given a value it cannot work with (out of range, undefined, the wrong size)."""
+
+
+class LearnerKeyError(SaidInWords, KeyError):
+    """A name the helpers do not know, such as an exercise."""
+
+
+class CheckFailed(SaidInWords, AssertionError):
+    """A value a notebook computed differs from the one derived by hand."""
 
 
 def framework(value: Any) -> str | None:

@@ -24,7 +24,7 @@ import torch
 import helpers as h
 from helpers.checks import Verdict, evaluate
 from helpers.functions import stack
-from helpers.values import LearnerInputError
+from helpers.values import LearnerInputError, SaidInWords
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "learner-mistakes.md"
 PRINTED = None  # the self-check prints (or returns) its verdict instead of raising
@@ -821,6 +821,10 @@ def test_each_mistake_gets_a_sentence(row, capsys):
                 row.call()
             # Raised by the helper at its boundary, not from deep inside NumPy, TensorFlow or PyTorch.
             assert "/helpers/" in str(info.traceback[-1].path).replace("\\", "/"), info.traceback[-1]
+            # A notebook shows it as the sentence and the learner's line: two lines, no traceback.
+            assert isinstance(info.value, SaidInWords), f"{type(info.value).__name__} would show a traceback"
+            shown = info.value._render_traceback_()
+            assert len(shown) <= 2 and re.search(row.says, shown[0], re.S), shown
     finally:
         plt.close("all")
 
