@@ -59,10 +59,15 @@ def _lines(text: str, chars: int) -> int:
     return sum(max(1, -(-len(line) // chars)) for line in text.splitlines())
 
 
+def png_size(png: str) -> tuple[int, int]:
+    """(width, height) in pixels of a base64 PNG, read from its header."""
+    header = base64.b64decode(png[:44])
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
 def _picture_size(png: str) -> tuple[int, int]:
     """The size a base64 PNG takes on a slide: its own, narrowed to the slide, at most IMAGE_MAX high."""
-    header = base64.b64decode(png[:44])
-    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+    width, height = png_size(png)
     scale = min(1.0, CONTENT_WIDTH / width, IMAGE_MAX / height)
     return round(width * scale), round(height * scale)
 

@@ -4,7 +4,6 @@ and on the explorer's slide the controls move the picture."""
 
 from __future__ import annotations
 
-import base64
 import sys
 from pathlib import Path
 
@@ -94,8 +93,7 @@ def stored_pictures(name: str) -> dict[str, list[int]]:
         if model["model_name"] == "ImageModel":
             heights = found.setdefault(model["state"]["format"], [])
             if model["state"]["format"] == "png":
-                header = base64.b64decode(model["buffers"][0]["data"][:44])
-                heights.append(int.from_bytes(header[20:24], "big"))
+                heights.append(slides.png_size(model["buffers"][0]["data"])[1])
     return found
 
 
