@@ -21,6 +21,9 @@ from helpers.redraw import Repainter, png_bytes
 # The widest picture an explorer draws, in pixels: what a notebook's output area holds at
 # 1280 px, in JupyterLab's deck and beside a closed sidebar.
 MAX_WIDTH_PX = 1100
+# The tallest picture presentation mode draws, in pixels: what a 720-line slide leaves beside the
+# explorer's code line, its (enlarged) controls and readout.
+MAX_PRESENTED_HEIGHT_PX = 410
 
 
 class ExplorerBox(widgets.VBox):
@@ -52,7 +55,11 @@ class FigureImage:
         dpi = dpi * display_scale()
         # A figure wider than a slide's output area would be shown shrunk, its text no larger than
         # before; narrower inches at the same dpi keep the text large and the picture on the slide.
-        figsize = (min(figsize[0], MAX_WIDTH_PX / dpi), figsize[1])
+        width, height = min(figsize[0], MAX_WIDTH_PX / dpi), figsize[1]
+        if display_scale() > 1:
+            # Too tall for the slide: fewer inches high, the same width for the enlarged text.
+            height = min(height, MAX_PRESENTED_HEIGHT_PX / dpi)
+        figsize = (width, height)
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         # Shown at its own pixel size: stretched to the page width it would look blurred.

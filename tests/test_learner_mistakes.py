@@ -72,6 +72,23 @@ def torch_result() -> torch.Tensor:
     return x**2
 
 
+def loop_left_as_in_the_template() -> Any:
+    """04's even-loop exercise with the answer written but the loop's step left as the template has it."""
+
+    def f_even(x):
+        output = tf.constant(1.0)
+        for i in range(7):
+            if i % 2 == 0:
+                output = output * 1.0  # the template's line, not yet changed to multiply by x
+        return output
+
+    x = tf.convert_to_tensor(1.5)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        out = f_even(x)
+    return tape.gradient(out, x)
+
+
 def integer_variable_gradient() -> Any:
     """01's derivative with tf.Variable(2): the tape watches no integer, so the gradient is None."""
     x = tf.Variable(2)
@@ -741,6 +758,9 @@ ROWS = [
     Mistake("check", "an integer Variable, so the gradient is None", PRINTED,
             r"Not yet: your answer is None.*tf\.Variable\(2\) \(write 2\.0\)",
             lambda: h.check("01-derivative", integer_variable_gradient())),
+    Mistake("check", "04's loop step left as the template has it", PRINTED,
+            r"Not yet: your answer is None.*Hint: Count the even steps",
+            lambda: h.check("04-even-loop", loop_left_as_in_the_template())),
     Mistake("check", "the inner gradient outside the outer tape", PRINTED,
             r"Not yet: your answer is None.*Hint: Nest two tapes and call the inner tape's gradient inside",
             lambda: h.check("05-second-derivative", None)),

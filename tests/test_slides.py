@@ -133,3 +133,20 @@ def test_handouts_drop_the_solutions_and_keep_the_exercises(tmp_path):
         assert exercise_cells[0] == exercise_cells[1]
         if not copy.name.startswith("00_"):
             assert solutions, f"{copy.name} had no solution to remove"
+
+
+def test_without_the_npm_registry_make_slides_says_what_failed(tmp_path, monkeypatch):
+    """The decks inline reveal.js and MathJax, fetched once with npm: when that fails, a sentence
+    names the package and npm's own reason instead of a CalledProcessError."""
+    import subprocess
+
+    monkeypatch.setattr(slides, "ROOT", tmp_path)  # an empty cache in build/vendor
+    monkeypatch.setattr(slides.shutil, "which", lambda _name: "/usr/bin/npm")
+    npm_says = "npm error network request failed, reason: getaddrinfo EAI_AGAIN\n"
+    refused = subprocess.CompletedProcess([], 1, "", npm_says)
+    monkeypatch.setattr(slides.subprocess, "run", lambda *args, **kwargs: refused)
+    with pytest.raises(SystemExit) as exit_:
+        slides.vendor()
+    message = str(exit_.value.code)
+    assert message.startswith("npm could not fetch reveal.js@4.0.2 for the decks (npm error network request")
+    assert "run `make slides` again" in message
