@@ -184,11 +184,6 @@ def _too_old(version: str, oldest: tuple[int, ...]) -> bool:
     return bool(numbers) and numbers < oldest
 
 
-def environment_status() -> list[tuple[str, str | None, str]]:
-    """(name, version or None when missing, how to fix it) for everything the course needs."""
-    return [(name, find_version(), fix) for name, find_version, _, fix in _REQUIREMENTS]
-
-
 def environment_report() -> None:
     """Print, in words, what is present and what is missing or too old, with the fix for each gap."""
     missing = 0
