@@ -50,8 +50,11 @@ lab: setup
 	@$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)/my-notebooks" \
 		--LabApp.default_url=/lab/tree/00_start_here.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
 
+# Extra pytest options, e.g. make test PYTEST_ARGS="-m 'not slow'" for the fast tests only.
+PYTEST_ARGS ?=
+
 test: setup-dev
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Maintainers: regenerate tables, links and slide metadata, then re-run every notebook from a
 # clean kernel and store its outputs.

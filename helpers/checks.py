@@ -11,6 +11,8 @@ import numpy as np
 from helpers.exercises import EXERCISES
 from helpers.values import CheckFailed, LearnerInputError, LearnerKeyError, attached, to_array
 
+__all__ = ["check", "confirm"]
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -14,8 +14,10 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from helpers.derivatives import call_function, require_scalar_output
-from helpers.tangent import padded
+from helpers.derivatives import tape_curve
+from helpers.explorer import Explorer, ExplorerBox, Tour, registered, slider
+from helpers.functions import padded
+from helpers.text import superscript
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -27,8 +29,13 @@ from helpers.values import (
     require_function,
     require_function_menu,
     to_point,
+    to_whole,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
+from helpers.widget_figure import FigureImage
+
+__all__ = [
+    "loop_explorer", "plot_loop_derivatives", "plot_loop_slopes", "plot_tape_derivative", "torch_graph_nodes"
+]
 
 SEED_RULE = "1 < i < 5"
 MAX_STEPS = 20
@@ -40,21 +47,8 @@ def seed_condition(i: int) -> bool:
 
 
 def to_count(y: Any, name: str = "y", most: int = MAX_STEPS) -> int:
-    """A loop count: a whole number from 0 to `most`, with a sentence for every misuse."""
-    wrong = f"{name} is the number of loop steps, a whole number such as 6, not {describe(y)}."
-    if isinstance(y, (bool, str, bytes)) or y is None or callable(y):
-        raise LearnerInputError(wrong)
-    try:
-        value = float(y)
-    except (TypeError, ValueError) as err:
-        raise LearnerInputError(wrong) from err
-    if not value.is_integer():
-        raise LearnerValueError(
-            f"{name} counts loop steps, so it must be a whole number such as 6, not {value:g}."
-        )
-    if not 0 <= value <= most:
-        raise LearnerValueError(f"{name} must be between 0 and {most} loop steps; got {value:g}.")
-    return int(value)
+    """A loop count: a whole number from 0 to `most` (6.0 is taken as 6)."""
+    return to_whole(y, name, "the number of loop steps", "6", highest=most, unit=" loop steps", strict=False)
 
 
 def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int]:
@@ -142,29 +136,6 @@ def torch_graph_nodes(output: Any) -> list[str]:
         names.append(type(node).__name__)
         todo.extend(reversed([child for child, _ in node.next_functions]))
     return names
-
-
-def tape_curve(f: Callable, xs: Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
-    """f(x) and the tape's f′(x) at every point, one tape per point so that Python `if`s work."""
-    import tensorflow as tf
-
-    require_function(f)
-    values, slopes = [], []
-    for x0 in xs:
-        source = tf.constant(float(x0))
-        with tf.GradientTape() as tape:
-            tape.watch(source)
-            y = call_function(f, source)
-        if not isinstance(y, tf.Tensor):
-            raise LearnerValueError(
-                f"f(x) returned {describe(y)}, so TensorFlow could not follow it. "
-                f"Build f from TensorFlow operations such as tf.abs or tf.nn.relu."
-            )
-        require_scalar_output(y, "tensorflow")
-        grad = tape.gradient(y, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-        values.append(float(y.numpy()))
-        slopes.append(float(grad.numpy()))
-    return np.array(values), np.array(slopes)
 
 
 def plot_tape_derivative(
@@ -266,11 +237,8 @@ def plot_loop_slopes(
     return ax
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _power_text(k: int) -> str:
-    return "1" if k == 0 else "x" if k == 1 else "x" + str(k).translate(_SUPERSCRIPTS)
+    return "1" if k == 0 else "x" if k == 1 else "x" + superscript(k)
 
 
 def _times(k: int) -> str:
@@ -285,7 +253,7 @@ def _derivative_text(k: int) -> str:
     return f"{k}" + ("x" if k == 2 else "·" + _power_text(k - 1))
 
 
-class LoopExplorer:
+class LoopExplorer(Explorer):
     """Sliders for x and the loop count y; the recorded steps, the derivative and x^k redraw in place."""
 
     def __init__(
@@ -343,12 +311,9 @@ class LoopExplorer:
         self.picture.moving(*self.boxes, *self.labels, self.chain_ax.title, self._curve, self._tangent,
                             self._point, self.ax.title)
 
-        self.x = widgets.FloatSlider(value=point, min=low, max=high, step=0.1, description="x")
+        self.x = slider("x", point, low, high)
         self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description="loop count y")
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(self, widgets.HBox([self.x, self.y]), self.readout, self.image)
-        on_change(self._update, self.readout, self.x, self.y)
-        self._update()
+        self.assemble([widgets.HBox([self.x, self.y])], [self.image], {self._update: [self.x, self.y]})
 
     def _update(self, _change: Any = None) -> None:
         x0, count = float(self.x.value), int(self.y.value)
@@ -378,8 +343,7 @@ class LoopExplorer:
         self.ax.set_title(
             f"output = {_power_text(k)}: derivative at x = {x0:.2f} is {self.derivative:.4g}", fontsize=10
         )
-        self.readout.value = self._readout(x0, count)
-        self.picture.show()
+        self.show(self._readout(x0, count))
 
     def _readout(self, x0: float, count: int) -> str:
         lines = []
@@ -425,6 +389,7 @@ def _derivative_html(k: int) -> str:
     return "1" if k == 1 else f"{k}·x{_sup(k - 1)}"
 
 
+@registered(Tour("x", (-2.0, 0.3, 2.9), says=lambda x, y: [f"y = {y:g}", f"= {3 * x * x:g}"]))  # y = 6: x³
 def loop_explorer(
     x: float = 2.0,
     y: int = 6,

@@ -6,7 +6,6 @@ import importlib
 import importlib.metadata
 import importlib.util
 import logging
-import numbers
 import os
 import random
 import re
@@ -16,11 +15,13 @@ import sys
 import warnings
 
 from helpers.optional import register_with_ipython
-from helpers.values import LearnerInputError, LearnerValueError, describe
+from helpers.values import to_whole
+
+__all__ = ["environment_report", "setup"]
 
 # Both must be set before TensorFlow is first imported: the oneDNN notice and the C++ info
 # lines are written to the process's stderr at import time, where Jupyter shows them in red.
-_QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 SEED = 42
 
@@ -63,16 +64,16 @@ def setup(
     reads their versions: importing them would hold ~750 MB of a Binder session's ~2 GB.
     """
     global _display_scale
-    _check_seed(seed)
+    to_whole(seed, "seed", "the random seed, from 0 to 2**32 − 1", "42", highest=2**32 - 1)
     if quiet:
-        already_quiet = all(os.environ.get(k) == v for k, v in _QUIET_TENSORFLOW.items())
+        already_quiet = all(os.environ.get(k) == v for k, v in QUIET_TENSORFLOW.items())
         if "tensorflow" in sys.modules and not already_quiet:
             warnings.warn(
                 "TensorFlow was imported before helpers.setup(); its start-up messages may "
                 "already have been printed. Call helpers.setup() first.",
                 stacklevel=2,
             )
-        os.environ.update(_QUIET_TENSORFLOW)
+        os.environ.update(QUIET_TENSORFLOW)
     import matplotlib as mpl
     import numpy as np
 
@@ -113,15 +114,6 @@ def setup(
     print("Using " + " · ".join(names) + f" · seed {seed}{mode}")
     if not load_libraries:
         print("TensorFlow and PyTorch are not loaded in this notebook, to leave memory for the chapters.")
-
-
-def _check_seed(seed: object) -> None:
-    """Refuse a seed that NumPy's generator would reject with a message from deep inside it."""
-    wanted = "seed must be a whole number from 0 to 2**32 − 1, such as 42"
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise LearnerInputError(f"{wanted}, but it is {describe(seed)}.")
-    if not 0 <= seed < 2**32:
-        raise LearnerValueError(f"{wanted}; got {seed}.")
 
 
 def _optional(module: str):

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from helpers.values import CheckFailed, LearnerInputError
 
+__all__ = ["show_error"]
+
 
 def show_error(action: Callable[[], object], expected: type[BaseException] = Exception) -> None:
     """Run `action` and print the error it raises (its type and first line).

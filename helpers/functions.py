@@ -94,11 +94,68 @@ def _call_on_grids(f: Callable, grids: tuple[np.ndarray, ...]) -> Any:
         return f(*(torch.from_numpy(g) for g in grids))
 
 
-# name shown to the learner -> function; the explorers offer these.
+def padded(ys: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
+    """Vertical limits that show the whole curve with a margin, so a steep tangent does not rescale.
+    Points where f is undefined (NaN, as tf.sqrt of a negative number) or infinite are left out."""
+    finite = ys[np.isfinite(ys)]
+    if finite.size == 0:
+        raise LearnerValueError(
+            "f has no finite value anywhere in the plotted range (NaN or infinity everywhere); "
+            "choose an xlim where f is defined, for example (0.1, 4.0) for a square root or a logarithm."
+        )
+    low, high = float(finite.min()), float(finite.max())
+    pad = margin * (high - low) or 1.0
+    return low - pad, high + pad
+
+
+# The menus the explorers start from: name shown to the learner -> function.
+# 01 (and 04's tape picture): one variable.
 EXAMPLES: dict[str, Callable[[Any], Any]] = {
     "x²": lambda x: x**2,
     "x² + 2x − 1": lambda x: x**2 + 2 * x - 1,
     "x³ − 3x": lambda x: x**3 - 3 * x,
     "x⁴": lambda x: x**4,
     "sin(x)": sin,
+}
+
+
+# 02: name shown to the learner -> f(x, y); each works on NumPy, TensorFlow and PyTorch values alike.
+GRADIENT_EXAMPLES: dict[str, Callable[[Any, Any], Any]] = {
+    "x² + 3y²": lambda x, y: x**2 + 3 * y**2,
+    "x·y": lambda x, y: x * y,
+    "sin(x)·cos(y)": lambda x, y: sin(x) * cos(y),
+    "3x² + 2y": lambda x, y: 3 * x**2 + 2 * y,
+}
+
+# 03: name shown to the learner -> (f, a label for each output); each f takes a vector x = (x₀, x₁).
+JACOBIAN_EXAMPLES: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {
+    "[x₀², x₀·x₁, sin x₁]": (
+        lambda x: stack([x[0] ** 2, x[0] * x[1], sin(x[1])]),
+        ("f₀ = x₀²", "f₁ = x₀·x₁", "f₂ = sin x₁"),
+    ),
+    "polar → plane [x₀·cos x₁, x₀·sin x₁]": (
+        lambda x: stack([x[0] * cos(x[1]), x[0] * sin(x[1])]),
+        ("f₀ = x₀·cos x₁", "f₁ = x₀·sin x₁"),
+    ),
+    "linear [x₀ + 2x₁, 3x₀ − x₁]": (
+        lambda x: stack([x[0] + 2 * x[1], 3 * x[0] - x[1]]),
+        ("f₀ = x₀ + 2x₁", "f₁ = 3x₀ − x₁"),
+    ),
+}
+
+# 05: powers are written as products:
+# TensorFlow's rule for x**k computes 0 · 0⁻¹ = NaN at x = 0 once the order passes k (chapter 05).
+DERIVATIVE_EXAMPLES: dict[str, Callable[[Any], Any]] = {
+    "x³": lambda x: x * x * x,
+    "x⁴ − 2x²": lambda x: x * x * x * x - 2 * x * x,
+    "sin(x)": sin,
+    "5x³ + 2x² + 4x + 8": lambda x: 5 * x * x * x + 2 * x * x + 4 * x + 8,
+}
+
+# 07: built from operations both libraries know.
+GRAPH_EXAMPLES: dict[str, Callable[[Any], Any]] = {
+    "5x³ + 2x² + 4x + 8": lambda x: 5 * x**3 + 2 * x**2 + 4 * x + 8,
+    "x·sin(x)": lambda x: x * sin(x),
+    "(x + 1)²": lambda x: (x + 1) ** 2,
+    "x⁴ − 2x²": lambda x: x**4 - 2 * x**2,
 }

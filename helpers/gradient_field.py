@@ -10,155 +10,34 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.derivatives import call_function, require_scalar_output
-from helpers.functions import cos, elementwise, sin
-from helpers.optional import require
+from helpers.derivatives import tf_partials, tf_partials_on_grid
+from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registered, slider
+from helpers.functions import GRADIENT_EXAMPLES, elementwise
 from helpers.values import (
-    LearnerInputError,
-    LearnerValueError,
     check_axes,
     check_range,
-    check_step,
-    describe,
-    require_function,
+    require_function2,
     require_function_menu,
-    to_array,
+    to_pair,
     to_point,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
+from helpers.widget_figure import FigureImage
+
+__all__ = ["gradient_explorer", "plot_gradient_field"]
 
 Limits = tuple[float, float]
-
-
-
-# name shown to the learner -> f(x, y); each works on NumPy, TensorFlow and PyTorch values alike.
-EXAMPLES: dict[str, Callable[[Any, Any], Any]] = {
-    "x² + 3y²": lambda x, y: x**2 + 3 * y**2,
-    "x·y": lambda x, y: x * y,
-    "sin(x)·cos(y)": lambda x, y: sin(x) * cos(y),
-    "3x² + 2y": lambda x, y: 3 * x**2 + 2 * y,
-}
 
 
 # ---------------------------------------------------------------- checking what the learner passes
 
 
-def require_function2(f: Any, name: str = "f") -> None:
-    """Refuse anything that cannot be called as f(x, y)."""
-    require_function(f, name, of="two variables", example="`lambda x, y: x**2 + 3 * y**2`", arguments=2)
-
-
-def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
-    """A point (x, y) as two floats, with a sentence for every misuse."""
-    if isinstance(point, (str, bytes)) or callable(point) or point is None or point is Ellipsis:
-        raise LearnerInputError(
-            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it is {describe(point)}."
-        )
-    try:
-        items = list(point)
-    except TypeError as err:
-        raise LearnerInputError(
-            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it is {describe(point)}."
-        ) from err
-    if len(items) != 2:
-        raise LearnerValueError(
-            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it has {len(items)} entries."
-        )
-    if any(isinstance(item, (list, tuple)) or getattr(item, "ndim", 0) > 0 for item in items):
-        shape = to_array(point, name).shape
-        raise LearnerValueError(
-            f"{name} must be a pair of two numbers such as (1.0, 2.0), not an array of shape {shape}."
-        )
-    return to_point(items[0], f"the x of {name}"), to_point(items[1], f"the y of {name}")
-
-
-def _no_path(name: str, library: str) -> LearnerValueError:
-    return LearnerValueError(
-        f"{library} found no path from {name} to f(x, y), so it has no gradient for {name}. Either f "
-        f"ignores {name} (then ∂f/∂{name} = 0; write `+ 0 * {name}` in f to say so) or the chain is broken: "
-        f"build f from {library} operations only (no .numpy(), math.* or NumPy calls inside)."
-    )
-
-
 # ---------------------------------------------------------------- the two partial derivatives
-
-
-def tf_partials(f: Callable, point: Any) -> tuple[float, float]:
-    """(∂f/∂x, ∂f/∂y) at point from ONE tape.gradient call with the two sources [x, y]."""
-    import tensorflow as tf
-
-    require_function2(f)
-    x0, y0 = to_pair(point)
-    x, y = tf.Variable(x0, dtype=tf.float32), tf.Variable(y0, dtype=tf.float32)
-    with tf.GradientTape() as tape:
-        out = call_function(f, x, y)
-    require_scalar_output(out, "tensorflow", "f(x, y)")
-    dx, dy = tape.gradient(out, [x, y])  # one call, two sources, two gradients in the same order
-    for grad, name in ((dx, "x"), (dy, "y")):
-        if grad is None:
-            raise _no_path(name, "TensorFlow")
-    return float(dx.numpy()), float(dy.numpy())
-
-
-def torch_partials(f: Callable, point: Any) -> tuple[float, float]:
-    """(∂f/∂x, ∂f/∂y) at point from one torch.autograd.grad call with the inputs [x, y]."""
-    torch = require("torch")
-
-    require_function2(f)
-    x0, y0 = to_pair(point)
-    x = torch.tensor(x0, dtype=torch.float32, requires_grad=True)
-    y = torch.tensor(y0, dtype=torch.float32, requires_grad=True)
-    out = call_function(f, x, y)
-    require_scalar_output(out, "torch", "f(x, y)")
-    if not out.requires_grad:
-        raise _no_path("x or y", "torch")
-    dx, dy = torch.autograd.grad(out.reshape(()), [x, y], allow_unused=True)
-    for grad, name in ((dx, "x"), (dy, "y")):
-        if grad is None:
-            raise _no_path(name, "torch")
-    return float(dx), float(dy)
-
-
-def finite_difference_partials(f: Callable, point: Any, h: float = 1e-5) -> tuple[float, float]:
-    """Central differences in float64, moving one variable while the other stays fixed."""
-    require_function2(f)
-    x0, y0 = to_pair(point)
-    h = check_step(h)
-
-    def value(x: float, y: float) -> float:
-        out = to_array(call_function(f, np.float64(x), np.float64(y)), "f(x, y)")
-        if out.size != 1:
-            raise LearnerInputError(f"f must return one number, but it returned shape {out.shape}.")
-        return float(out.reshape(()))
-
-    dx = (value(x0 + h, y0) - value(x0 - h, y0)) / (2 * h)
-    dy = (value(x0, y0 + h) - value(x0, y0 - h)) / (2 * h)
-    return dx, dy
 
 
 def surface(f: Callable, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """f on a grid (element by element), for functions written with NumPy, TensorFlow or PyTorch."""
     require_function2(f)
     return elementwise(f, xs, ys, call="f(x, y)")
-
-
-def tf_partials_on_grid(f: Callable, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """∂f/∂x and ∂f/∂y at every grid point from one tape: the sources are the whole grids."""
-    import tensorflow as tf
-
-    require_function2(f)
-    x, y = tf.constant(xs, dtype=tf.float32), tf.constant(ys, dtype=tf.float32)
-    with tf.GradientTape() as tape:
-        tape.watch([x, y])
-        out = call_function(f, x, y)
-        # Each output depends only on its own grid point, so the gradient of the sum holds every
-        # point's partial derivatives, in the shape of the grid (the shape of the source).
-        total = tf.reduce_sum(out)
-    dx, dy = tape.gradient(total, [x, y])
-    for grad, name in ((dx, "x"), (dy, "y")):
-        if grad is None:
-            raise _no_path(name, "TensorFlow")
-    return dx.numpy().astype(np.float64), dy.numpy().astype(np.float64)
 
 
 # ---------------------------------------------------------------- the picture
@@ -290,7 +169,7 @@ def plot_gradient_field(
 # ---------------------------------------------------------------- the explorer
 
 
-class GradientExplorer:
+class GradientExplorer(Explorer):
     """Two sliders move a point over a contour map; the arrow and the readout follow."""
 
     def __init__(
@@ -302,54 +181,50 @@ class GradientExplorer:
         ylim: Limits = (-3.0, 3.0),
     ) -> None:
         self.functions = require_function_menu(
-            EXAMPLES if functions is None else functions, "{'x·y': lambda x, y: x * y}", require_function2
+            GRADIENT_EXAMPLES if functions is None else functions, "{'x·y': lambda x, y: x * y}",
+            require_function2,
         )
         x0, y0 = to_point(x, "x"), to_point(y, "y")
         xlim, ylim = check_range(xlim, name="x", point=x0), check_range(ylim, name="y", point=y0)
 
-        self.picture_widget = FigureImage(figsize=(5.4, 5.4))
-        self.image = self.picture_widget.image
-        self.picture = GradientPicture(self.picture_widget.figure.subplots(), xlim, ylim)
-        self.picture_widget.moving(*self.picture.point_artists())
+        self.picture = FigureImage(figsize=(5.4, 5.4))
+        self.image = self.picture.image
+        self.drawing = GradientPicture(self.picture.figure.subplots(), xlim, ylim)
+        self.picture.moving(*self.drawing.point_artists())
 
-        self.function = widgets.Dropdown(options=list(self.functions), description="f(x, y) =")
-        self.x = widgets.FloatSlider(value=x0, min=xlim[0], max=xlim[1], step=0.1, description="x")
-        self.y = widgets.FloatSlider(value=y0, min=ylim[0], max=ylim[1], step=0.1, description="y")
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(
-            self, self.function, widgets.HBox([self.x, self.y]), self.readout, self.image
-        )
-        on_change(self._new_function, self.readout, self.function)
-        on_change(self._new_point, self.readout, self.x, self.y)
-        self._new_function()
+        self.function = function_menu(self.functions, "f(x, y) =")
+        self.x, self.y = slider("x", x0, *xlim), slider("y", y0, *ylim)
+        self.assemble([self.function, widgets.HBox([self.x, self.y])], [self.image],
+                      {self._new_function: [self.function], self._new_point: [self.x, self.y]})
 
     @property
     def gradient(self) -> tuple[float, float]:
         """(∂f/∂x, ∂f/∂y) at the current point."""
-        return self.picture.gradient
+        return self.drawing.gradient
 
     def _new_function(self, _change: Any = None) -> None:
         name = self.function.value
-        self.picture.set_function(self.functions[name], name)
-        self.picture_widget.invalidate()
+        self.drawing.set_function(self.functions[name], name)
+        self.picture.invalidate()
         self._new_point()
 
     def _new_point(self, _change: Any = None) -> None:
         x0, y0 = float(self.x.value), float(self.y.value)
-        self.picture.set_point(x0, y0)
+        self.drawing.set_point(x0, y0)
         gx, gy = self.gradient
         norm = math.hypot(gx, gy)
         if norm > 0:
             direction = f"steepness |∇f| = {norm:.4g}; the arrow points uphill, across the contour line"
         else:
             direction = "the gradient is zero: a flat point (a peak, a pit or a saddle), no uphill direction"
-        self.readout.value = (
+        self.show(
             f"<b>∂f/∂x = {gx:.4g}, ∂f/∂y = {gy:.4g}</b> at (x, y) = ({x0:.2f}, {y0:.2f}), "
-            f"from one <code>tape.gradient(f, [x, y])</code>; f = {self.picture.value:.4g}<br>{direction}"
+            f"from one <code>tape.gradient(f, [x, y])</code>; f = {self.drawing.value:.4g}<br>{direction}"
         )
-        self.picture_widget.show()
 
 
+@registered(Tour("x", (-2.0, 0.0, 2.5), then="function",
+                 says=lambda x, y: [f"∂f/∂x = {2 * x:g}, ∂f/∂y = {6 * y:g}"]))
 def gradient_explorer(
     functions: Mapping[str, Callable] | None = None,
     x: float = 1.0,

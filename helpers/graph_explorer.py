@@ -10,21 +10,16 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.derivatives import finite_difference, tf_derivative, torch_derivative
-from helpers.functions import sin
+from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registered, slider
+from helpers.functions import GRAPH_EXAMPLES
 from helpers.graphs import GraphPicture, TextGraph, compare_graphs, value_text
+from helpers.optional import needs
 from helpers.values import check_range, require_function_menu, to_array, to_point
-from helpers.widget_figure import ExplorerBox, explorer_box, function_and_x, on_change
 
-# name shown to the learner -> function built from operations both libraries know.
-GRAPH_EXAMPLES: dict[str, Callable[[Any], Any]] = {
-    "5x³ + 2x² + 4x + 8": lambda x: 5 * x**3 + 2 * x**2 + 4 * x + 8,
-    "x·sin(x)": lambda x: x * sin(x),
-    "(x + 1)²": lambda x: (x + 1) ** 2,
-    "x⁴ − 2x²": lambda x: x**4 - 2 * x**2,
-}
+__all__ = ["graph_explorer"]
 
 
-class GraphExplorer:
+class GraphExplorer(Explorer):
     """Redraws both graphs and the gradient readout whenever the function or x changes."""
 
     def __init__(
@@ -43,16 +38,12 @@ class GraphExplorer:
         self.numeric_gradient = float("nan")
         self.picture: GraphPicture | TextGraph | None = None
 
-        self.function, self.x = function_and_x(self.functions, x, low, high)
-        self.readout = widgets.HTML()
+        self.function, self.x = function_menu(self.functions), slider("x", x, low, high)
         self.image = widgets.Image(format="svg+xml")  # laid out once per function, relabelled per x
         self._svg = ""
         self.text = widgets.HTML()  # used instead of the image when Graphviz is missing
-        self.widget = explorer_box(
-            self, widgets.HBox([self.function, self.x]), self.readout, self.image, self.text
-        )
-        on_change(self._update, self.readout, self.function, self.x)
-        self._update()
+        self.assemble([widgets.HBox([self.function, self.x])], [self.image, self.text],
+                      {self._update: [self.function, self.x]})
 
     @property
     def f(self) -> Callable:
@@ -100,6 +91,9 @@ class GraphExplorer:
         self.image.value = self._svg.encode()
 
 
+@registered(Tour("x", (-1.0, 0.5, 2.5), then="function", repaints_in_part=False,
+                 says=lambda x: [f"tape.gradient gives {15 * x * x + 4 * x + 4:g}"]))
+@needs("torch")
 def graph_explorer(
     functions: Mapping[str, Callable] | None = None,
     x: float = 2.0,

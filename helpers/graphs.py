@@ -29,7 +29,7 @@ import numpy as np
 
 from helpers.derivatives import call_function
 from helpers.errors import in_words
-from helpers.optional import require
+from helpers.optional import needs, require
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -39,6 +39,8 @@ from helpers.values import (
     require_function,
     to_array,
 )
+
+__all__ = ["as_png", "compare_graphs", "tf_graph", "torch_graph"]
 
 # torchviz's node attributes, so both frameworks' pictures look alike.
 NODE_ATTR = {
@@ -368,6 +370,7 @@ def tf_graph(
 # --------------------------------------------------------------------------- both
 
 
+@needs("torch")
 def compare_graphs(f: Callable, x: Any = 2.0, rankdir: str = "LR") -> GraphPicture | TextGraph:
     """One picture holding the TensorFlow graph and the PyTorch (torchviz) graph of f at x, each framed."""
     torch = require("torch")

@@ -8,153 +8,34 @@ from typing import Any
 
 import numpy as np
 
-from helpers.derivatives import NO_PATH, call_function, require_library_output, require_scalar_output
-from helpers.functions import sin
-from helpers.optional import require
-from helpers.tangent import padded
+from helpers.derivatives import check_order, derivative_curves, tf_derivatives
+from helpers.explorer import ExplorerBox, FunctionAndXExplorer, Tour, registered
+from helpers.functions import DERIVATIVE_EXAMPLES, padded
+from helpers.text import superscript
 from helpers.values import (
-    LearnerInputError,
-    LearnerValueError,
     check_axes_list,
     check_range,
-    describe,
     require_function,
     require_function_menu,
-    to_array,
     to_point,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, FunctionAndXExplorer
+from helpers.widget_figure import FigureImage
 
-# name shown to the learner -> function; the explorer offers these. Powers are written as products:
-# TensorFlow's rule for x**k computes 0 · 0⁻¹ = NaN at x = 0 once the order passes k (chapter 05).
-EXAMPLES: dict[str, Callable[[Any], Any]] = {
-    "x³": lambda x: x * x * x,
-    "x⁴ − 2x²": lambda x: x * x * x * x - 2 * x * x,
-    "sin(x)": sin,
-    "5x³ + 2x² + 4x + 8": lambda x: 5 * x * x * x + 2 * x * x + 4 * x + 8,
-}
+__all__ = ["derivatives_explorer", "plot_derivatives"]
+
 
 _PRIMES = ["f", "f′", "f″", "f‴"]
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def derivative_name(k: int) -> str:
     """'f', 'f′', 'f″', 'f‴', then 'f⁽⁴⁾', 'f⁽⁵⁾' …: how the k-th derivative is written."""
-    return _PRIMES[k] if k < len(_PRIMES) else f"f⁽{str(k).translate(_SUPERSCRIPTS)}⁾"
-
-
-def check_order(n: Any, lowest: int = 1, highest: int | None = None) -> int:
-    """The order of a derivative as an int, with a sentence for a fraction, a float or text."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise LearnerInputError(
-            f"n is how many times to differentiate, a whole number such as 2 for f″, "
-            f"but it is {describe(n)}."
-        )
-    n = int(n)
-    if n < lowest or (highest is not None and n > highest):
-        upper = f" and at most {highest}" if highest is not None else ""
-        raise LearnerValueError(f"n must be at least {lowest}{upper} here; got {n}.")
-    return n
+    return _PRIMES[k] if k < len(_PRIMES) else f"f⁽{superscript(k)}⁾"
 
 
 # TensorFlow
 
 
-def _tf_chain(f: Callable, source: Any, n: int, check: Callable[[Any], None]) -> list:
-    """[f, f′, …, f⁽ⁿ⁾] at source: each tape records the computation of the derivative below it."""
-    import tensorflow as tf
-
-    if n == 0:
-        y = call_function(f, source)
-        check(y)
-        return [y]
-    with tf.GradientTape() as tape:
-        tape.watch(source)
-        # The inner tapes call .gradient() in here, so this tape records those operations too.
-        lower = _tf_chain(f, source, n - 1, check)
-    grad = tape.gradient(lower[-1], source)
-    if grad is None:
-        if n == 1:  # f itself does not use x: a mistake, as in tf_derivative
-            raise LearnerValueError(NO_PATH.format(library="TensorFlow"))
-        grad = tf.zeros_like(source)  # a constant lower derivative: this one is 0 everywhere
-    return [*lower, grad]
-
-
-def tf_derivatives(f: Callable, x: Any, n: int) -> list[float]:
-    """[f(x), f′(x), …, f⁽ⁿ⁾(x)] from n nested tf.GradientTapes, as Python floats (float32 arithmetic)."""
-    import tensorflow as tf
-
-    require_function(f)
-    n = check_order(n, lowest=0)
-    source = tf.constant(to_point(x), dtype=tf.float32)
-    chain = _tf_chain(f, source, n, lambda y: require_scalar_output(y, "tensorflow"))
-    return [float(tf.reshape(v, ()).numpy()) for v in chain]
-
-
-def tf_nth_derivative(f: Callable, x: Any, n: int) -> float:
-    """The n-th derivative f⁽ⁿ⁾(x) from n nested tf.GradientTapes, as a Python float (n = 0: f(x))."""
-    return tf_derivatives(f, x, n)[-1]
-
-
-def derivative_curves(f: Callable, xs: Any, n: int) -> np.ndarray:
-    """f, f′, …, f⁽ⁿ⁾ on a whole grid at once (shape (n + 1, len(xs))), from nested tapes.
-
-    Works because f acts element by element: the gradient of the grid's outputs with respect to
-    the grid holds each point's own derivative.
-    """
-    import tensorflow as tf
-
-    require_function(f)
-    n = check_order(n, lowest=0)
-    grid = to_array(xs, "xs")
-    if grid.ndim != 1 or grid.size < 2:
-        raise LearnerValueError(
-            f"xs must be a 1-D grid of points such as np.linspace(-2, 2, 200); got shape {grid.shape}."
-        )
-    source = tf.constant(grid, dtype=tf.float32)
-
-    def same_shape(y: Any) -> None:
-        require_library_output(y, "tensorflow")
-        shape = tuple(getattr(y, "shape", ()))
-        if shape != grid.shape:
-            raise LearnerInputError(
-                f"f must work element by element (one output per x), but for {grid.size} points it "
-                f"returned shape {shape}. Avoid reductions such as tf.reduce_sum inside f."
-            )
-
-    chain = _tf_chain(f, source, n, same_shape)
-    return np.stack([np.asarray(v.numpy(), dtype=np.float64) for v in chain])
-
-
 # PyTorch
-
-
-def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
-    """[f(x), f′(x), …, f⁽ⁿ⁾(x)] from torch.autograd.grad with create_graph=True, as Python floats."""
-    torch = require("torch")
-
-    require_function(f)
-    n = check_order(n, lowest=0)
-    source = torch.tensor(to_point(x), dtype=torch.float32, requires_grad=True)
-    y = call_function(f, source)
-    require_scalar_output(y, "torch")
-    chain = [y.reshape(())]
-    for k in range(1, n + 1):
-        grad = None
-        if chain[-1].requires_grad:
-            # create_graph=True records the gradient computation itself, so it can be differentiated again.
-            (grad,) = torch.autograd.grad(chain[-1], source, create_graph=True, allow_unused=True)
-        if grad is None:
-            if k == 1:
-                raise LearnerValueError(NO_PATH.format(library="PyTorch"))
-            grad = torch.zeros_like(source)
-        chain.append(grad)
-    return [float(v.detach()) for v in chain]
-
-
-def torch_nth_derivative(f: Callable, x: Any, n: int) -> float:
-    """The n-th derivative f⁽ⁿ⁾(x) from torch.autograd.grad(..., create_graph=True), as a Python float."""
-    return torch_derivatives(f, x, n)[-1]
 
 
 # Pictures
@@ -257,7 +138,7 @@ class DerivativesExplorer(FunctionAndXExplorer):
         n: int = 3,
     ) -> None:
         self.functions = require_function_menu(
-            EXAMPLES if functions is None else functions, "{'x³': lambda x: x**3}"
+            DERIVATIVE_EXAMPLES if functions is None else functions, "{'x³': lambda x: x**3}"
         )
         self.n = check_order(n, lowest=2, highest=4)
         low, high = check_range(xlim, point=to_point(x))
@@ -271,7 +152,7 @@ class DerivativesExplorer(FunctionAndXExplorer):
         self.panels = DerivativePanels(axes)
         self.picture.moving(*self.panels.point_artists())
 
-        self.build_controls(x, low, high, self.image, step=0.05)
+        self.build_controls(x, low, high, step=0.05)
 
     @property
     def slopes(self) -> tuple[float, float]:
@@ -308,8 +189,10 @@ class DerivativesExplorer(FunctionAndXExplorer):
                 "<br>NaN: TensorFlow's rule for x**k gives 0 · 0⁻¹ at x = 0 once the order passes k; "
                 "write powers as products (x * x) or with tf.square."
             )
-        self.picture.show(self.readout, words)
+        self.show(words)
 
+@registered(Tour("x", (-1.5, 0.0, 1.9), then="function",
+                 says=lambda x: [f"f′ = {3 * x * x:.4g}", f"f″ = {6 * x:.4g}"]))
 def derivatives_explorer(
     functions: Mapping[str, Callable] | None = None,
     x: float = 1.0,

@@ -10,91 +10,30 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 
-from helpers.derivatives import call_function
-from helpers.functions import cos, sin, stack
-from helpers.optional import require
+from helpers.derivatives import tf_jacobian
+from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registered, slider
+from helpers.functions import JACOBIAN_EXAMPLES
+from helpers.text import subscript
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
     as_menu,
     check_axes,
     check_range,
-    check_step,
     describe,
-    framework,
-    is_integer_valued,
     to_array,
     to_number,
+    to_vector,
 )
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
+from helpers.widget_figure import FigureImage
 
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-
-
-# name shown to the learner -> (f, a label for each output); each f takes a vector x = (x₀, x₁).
-EXAMPLES: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {
-    "[x₀², x₀·x₁, sin x₁]": (
-        lambda x: stack([x[0] ** 2, x[0] * x[1], sin(x[1])]),
-        ("f₀ = x₀²", "f₁ = x₀·x₁", "f₂ = sin x₁"),
-    ),
-    "polar → plane [x₀·cos x₁, x₀·sin x₁]": (
-        lambda x: stack([x[0] * cos(x[1]), x[0] * sin(x[1])]),
-        ("f₀ = x₀·cos x₁", "f₁ = x₀·sin x₁"),
-    ),
-    "linear [x₀ + 2x₁, 3x₀ − x₁]": (
-        lambda x: stack([x[0] + 2 * x[1], 3 * x[0] - x[1]]),
-        ("f₀ = x₀ + 2x₁", "f₁ = 3x₀ − x₁"),
-    ),
-}
+__all__ = ["jacobian_explorer", "plot_jacobian"]
 
 
 INPUTS = ("∂/∂x₀", "∂/∂x₁")  # the explorer's column labels
 
 
-def subscript(i: int) -> str:
-    """'₀', '₁', … '₁₂': an index written as a subscript."""
-    return str(i).translate(_SUBSCRIPTS)
-
-
 # ---------------------------------------------------------------- checking what the learner passes
-
-
-def to_vector(point: Any, name: str = "point") -> np.ndarray:
-    """A 1-D float64 array of finite numbers to differentiate at, with a sentence for every misuse."""
-    if is_integer_valued(point):
-        raise LearnerInputError(
-            f"{name} is {describe(point)}. Gradients exist only for floating-point values: "
-            f"write the numbers with a decimal point ([1.0, 2.0], not [1, 2])."
-        )
-    array = to_array(point, name)
-    if array.ndim != 1 or array.size == 0:
-        raise LearnerValueError(
-            f"{name} must be a flat list of numbers such as [1.0, 2.0] (one per input x₀, x₁, …), "
-            f"but it has shape {array.shape}."
-        )
-    if not np.all(np.isfinite(array)):
-        raise LearnerValueError(
-            f"{name} contains NaN or infinity; choose finite numbers to differentiate at."
-        )
-    return array
-
-
-def _vector_output(y: Any, library: str, name: str = "f") -> int:
-    """The number of outputs of f(x), refusing a value the library did not compute or that is not a vector."""
-    if framework(y) != library:
-        raise LearnerValueError(
-            f"{name}(x) returned {describe(y)}, so {library} could not follow the computation. "
-            f"Build {name} from {library} operations (no .numpy(), math.* or NumPy calls inside) "
-            f"and stack the outputs, e.g. with helpers.jacobian_plot.stack."
-        )
-    if len(y.shape) != 1:
-        raise LearnerValueError(
-            f"{name} must return a vector (one entry per output f₀, f₁, …), but it returned shape "
-            f"{tuple(y.shape)}. For a single number use tape.gradient; otherwise stack the outputs."
-        )
-    return int(y.shape[0])
 
 
 def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[str]) -> np.ndarray:
@@ -121,65 +60,6 @@ def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[st
 
 
 # ---------------------------------------------------------------- the Jacobian, four ways
-
-
-def tf_jacobian(f: Callable, point: Any, *, by_rows: bool = False) -> np.ndarray:
-    """The Jacobian J[i, j] = ∂fᵢ/∂xⱼ at point from TensorFlow, as a float64 array (float32 arithmetic).
-
-    by_rows=True asks one persistent tape for the gradient of each output in turn (row i is the
-    gradient of fᵢ); otherwise tape.jacobian computes all rows in one call.
-    """
-    import tensorflow as tf
-
-    if not callable(f):
-        raise LearnerInputError(
-            f"f must be a function of a vector x, such as `lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, "
-            f"but it is {describe(f)}. Pass the function itself, not its value."
-        )
-    x = tf.constant(to_vector(point), dtype=tf.float32)
-    zero = tf.UnconnectedGradients.ZERO  # an output that does not use x has a row of zeros
-    with tf.GradientTape(persistent=by_rows) as tape:
-        tape.watch(x)
-        y = call_function(f, x)
-        outputs = _vector_output(y, "tensorflow")
-        parts = [y[i] for i in range(outputs)] if by_rows else []  # the slices are recorded too
-    if by_rows:
-        rows = [tape.gradient(part, x, unconnected_gradients=zero) for part in parts]
-        del tape  # release what the persistent tape holds
-        matrix = tf.stack(rows)
-    else:
-        matrix = tape.jacobian(y, x, unconnected_gradients=zero)
-    return np.asarray(matrix.numpy(), dtype=np.float64)
-
-
-def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
-    """The Jacobian at point from torch.autograd.functional.jacobian, as float64 (float32 arithmetic)."""
-    torch = require("torch")
-
-    if not callable(f):
-        raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
-    x = torch.tensor(to_vector(point), dtype=torch.float32)
-    _vector_output(call_function(f, x), "torch")
-    matrix = torch.autograd.functional.jacobian(f, x)
-    return np.asarray(matrix.detach().numpy(), dtype=np.float64)
-
-
-def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
-    """Central differences (f(x + h·eⱼ) − f(x − h·eⱼ)) / 2h in float64, column by column: needs no tape."""
-    if not callable(f):
-        raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
-    h = check_step(h)
-    x = to_vector(point)
-    columns = []
-    for j in range(x.size):
-        step = np.zeros_like(x)
-        step[j] = h
-        up = to_array(call_function(f, x + step), "f(x)")
-        down = to_array(call_function(f, x - step), "f(x)")
-        if up.ndim != 1:
-            raise LearnerValueError(f"f must return a vector, but it returned shape {up.shape}.")
-        columns.append((up - down) / (2 * h))
-    return np.stack(columns, axis=1)
 
 
 # ---------------------------------------------------------------- pictures
@@ -281,7 +161,8 @@ def plot_jacobian(
 def _functions(given: Mapping[str, Any] | None) -> dict[str, tuple[Callable, tuple[str, ...] | None]]:
     """name -> (f, output labels or None), from a mapping of functions or (function, labels) pairs."""
     chosen = as_menu(
-        EXAMPLES if given is None else given, "{'[x₀², x₀·x₁]': lambda x: tf.stack([x[0]**2, x[0]*x[1]])}"
+        JACOBIAN_EXAMPLES if given is None else given,
+        "{'[x₀², x₀·x₁]': lambda x: tf.stack([x[0]**2, x[0]*x[1]])}",
     )
     out = {}
     for name, entry in chosen.items():
@@ -295,7 +176,7 @@ def _functions(given: Mapping[str, Any] | None) -> dict[str, tuple[Callable, tup
     return out
 
 
-class JacobianExplorer:
+class JacobianExplorer(Explorer):
     """Sliders for (x₀, x₁); each move recomputes the Jacobian with one persistent tape and recolours it."""
 
     def __init__(
@@ -323,19 +204,11 @@ class JacobianExplorer:
 
         self.picture = FigureImage(figsize=(6.0, 3.6))
         self.image = self.picture.image
-        self.function = widgets.Dropdown(
-            options=list(self.functions), description="f(x) ="
-        )
-        slider = {"min": low, "max": high, "step": 0.01, "continuous_update": True}
-        self.x0 = widgets.FloatSlider(value=float(start[0]), description="x₀", **slider)
-        self.x1 = widgets.FloatSlider(value=float(start[1]), description="x₁", **slider)
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(
-            self, self.function, widgets.HBox([self.x0, self.x1]), self.readout, self.image
-        )
-        on_change(self._new_function, self.readout, self.function)
-        on_change(self._new_point, self.readout, self.x0, self.x1)
-        self._new_function()
+        self.function = function_menu(self.functions)
+        self.x0, self.x1 = (slider(name, float(v), low, high, 0.01) for name, v in zip(("x₀", "x₁"), start,
+                                                                                       strict=True))
+        self.assemble([self.function, widgets.HBox([self.x0, self.x1])], [self.image],
+                      {self._new_function: [self.function], self._new_point: [self.x0, self.x1]})
 
     @property
     def f(self) -> Callable:
@@ -377,7 +250,7 @@ class JacobianExplorer:
                 "(grey cells), for example a square root or logarithm of a number ≤ 0: move the sliders "
                 "to where f is defined."
             )
-        self.picture.show(self.readout, words)
+        self.show(words)
 
 
 def jacobian_html(
@@ -399,6 +272,8 @@ def jacobian_html(
     )
 
 
+@registered(Tour("x0", (-2.5, 0.0, 1.5), then="function", start=lambda v: {"point": (v, 2.0)},
+                 says=lambda x0, x1: [f"f₀ = x₀²\t{2 * x0:.3g}"]))
 def jacobian_explorer(
     functions: Mapping[str, Any] | None = None,
     point: Any = (1.0, 2.0),

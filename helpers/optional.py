@@ -8,10 +8,15 @@ say in one sentence what to install, and the TensorFlow cells still run.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
+import importlib.util
 import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
+
+__all__ = ["MissingLibrary", "optional_import"]
 
 # import name -> (the name a learner knows, the pinned requirement from requirements.txt)
 OPTIONAL = {
@@ -22,6 +27,10 @@ OPTIONAL = {
 
 class MissingLibrary(ImportError):
     """A library this cell needs is not installed; the message says how to install it."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython's protocol for an exception that says itself: the sentence is the whole traceback.
+        return [str(self)]
 
 
 def missing_sentence(name: str, needs: str | None = None) -> str:
@@ -49,6 +58,22 @@ def require(name: str) -> ModuleType:
         if missing != name.split(".")[0] and missing not in OPTIONAL:
             raise
         raise MissingLibrary(missing_sentence(missing), name=missing) from None
+
+
+def needs(name: str) -> Callable[[Callable], Callable]:
+    """Mark a helper that cannot work without the library `name`: called without it, the helper says at
+    once what to install. The mark (`.needs`) tells the tests which cells need that library."""
+
+    def mark(helper: Callable) -> Callable:
+        @functools.wraps(helper)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            require(name)
+            return helper(*args, **kwargs)
+
+        checked.needs = name
+        return checked
+
+    return mark
 
 
 class MissingModule:
@@ -80,10 +105,10 @@ def optional_import(name: str) -> Any:
 _unmade: dict[str, str] = {}
 
 
-def names_made(code: str) -> set[str]:
+def names_made(code: str | ast.Module) -> set[str]:
     """The global names a cell's code binds (assignments, loops, defs, imports), read without running it."""
     try:
-        tree = ast.parse(code)
+        tree = ast.parse(code) if isinstance(code, str) else code
     except SyntaxError:
         return set()
     names: set[str] = set()
@@ -101,49 +126,90 @@ def names_made(code: str) -> set[str]:
     return names
 
 
-def _missing_behind(error: BaseException | None) -> str | None:
-    """The library whose absence caused `error`, or None for any other error."""
-    if isinstance(error, MissingLibrary):
-        return error.name
-    if isinstance(error, NameError):
-        return _unmade.get(error.name)
-    return None
+class CellState:
+    """Whether the running cell has already stopped at a missing library (then its last line is skipped)."""
+
+    stopped = False
 
 
-def _show_sentence(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
-    library = _missing_behind(value)
-    if library is None:  # an ordinary NameError: the ordinary traceback
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
-        return
-    if not isinstance(value, MissingLibrary):
-        value = MissingLibrary(missing_sentence(library, needs=value.name), name=library)
-    # IPython's own way to show an error output (ipykernel sends it to the notebook), with the
-    # sentence as the whole traceback.
-    shell._showtraceback(MissingLibrary, value, [str(value)])
-
-
-def _carry_on(result: Any) -> None:
-    # The cell has said what to install; counting it as done lets Run All go on to the TensorFlow
-    # cells below instead of stopping at the first PyTorch cell.
-    library = _missing_behind(getattr(result, "error_in_exec", None))
+def said(error: BaseException, made: tuple[str, ...]) -> bool:
+    """Show `error` as the install sentence and return True when a missing library caused it (the cell then
+    counts as done); False for any other error, which the cell raises as usual."""
+    library = error.name if isinstance(error, MissingLibrary) else None
+    if isinstance(error, NameError) and not isinstance(error, MissingLibrary):
+        library = _unmade.get(error.name)
+        if library is not None:
+            error = MissingLibrary(missing_sentence(library, needs=error.name), name=library)
     if library is None:
-        return
+        return False
+    for name in made:
+        _unmade.setdefault(name, library)
+    CellState.stopped = True
     from IPython import get_ipython
 
-    shell = get_ipython()
-    for name in names_made(shell.transform_cell(result.info.raw_cell)):
-        _unmade.setdefault(name, library)
-    shell.set_custom_exc((MissingLibrary, NameError), _show_sentence)
-    result.error_in_exec = None
+    get_ipython().showtraceback((MissingLibrary, error, error.__traceback__))
+    return True
+
+
+def last_value(expression: Callable[[], Any], made: tuple[str, ...]) -> Any:
+    """The value of a cell's last line, for IPython to show; None when the cell stopped before it or when
+    a missing library stops it."""
+    if CellState.stopped:
+        return None
+    try:
+        return expression()
+    except (MissingLibrary, NameError) as error:
+        if said(error, made):
+            return None
+        raise
+
+
+_GUARD = """
+helpers_optional_.CellState.stopped = False
+try:
+    pass
+except (helpers_optional_.MissingLibrary, NameError) as helpers_missing_:
+    if not helpers_optional_.said(helpers_missing_, MADE):
+        raise
+"""
+
+
+class CarryOn(ast.NodeTransformer):
+    """Rewrites each cell so that a missing library stops it with the install sentence but the cell still
+    counts as done, and Run All goes on to the TensorFlow cells below. IPython applies it to every cell
+    (`shell.ast_transformers`); it is only installed when a library is missing."""
+
+    def visit_Module(self, module: ast.Module) -> ast.Module:
+        made = ast.Constant(tuple(sorted(names_made(module))))
+        body = list(module.body)
+        last = body.pop() if body and _can_wrap(body[-1]) else None
+        guard = ast.parse(_GUARD).body
+        guard[1].body = body or [ast.Pass()]
+        guard[1].handlers[0].body[0].test.operand.args[1] = made
+        # The module's name, bound where the cell runs, so the cell needs no import of its own.
+        setup = ast.parse("helpers_optional_ = __import__('helpers.optional').optional").body
+        module.body = setup + guard
+        if last is not None:
+            call = ast.parse("helpers_optional_.last_value(lambda: None, None)", mode="eval").body
+            call.args[0].body, call.args[1] = last.value, made
+            module.body.append(ast.Expr(call))
+        return ast.fix_missing_locations(module)
+
+
+def _can_wrap(node: ast.stmt) -> bool:
+    """A last line IPython shows (an expression) that a lambda can hold."""
+    unwrappable = (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+    return isinstance(node, ast.Expr) and not any(isinstance(n, unwrappable) for n in ast.walk(node))
 
 
 def register_with_ipython() -> bool:
-    """Under IPython, show MissingLibrary as its sentence and let the notebook run on; False elsewhere."""
+    """Under IPython, when an optional library is missing, let a cell that needs it say what to install and
+    count as done; False outside IPython. With every library installed, cells run untouched."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return False
-    shell.set_custom_exc((MissingLibrary, NameError) if _unmade else (MissingLibrary,), _show_sentence)
-    if _carry_on not in shell.events.callbacks["post_run_cell"]:
-        shell.events.register("post_run_cell", _carry_on)
+    missing = [name for name in OPTIONAL if importlib.util.find_spec(name) is None]
+    if missing and not any(isinstance(t, CarryOn) for t in shell.ast_transformers):
+        shell.ast_transformers.append(CarryOn())
     return True

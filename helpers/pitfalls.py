@@ -16,9 +16,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from helpers.errors import in_words
-from helpers.optional import MissingLibrary, optional_import
+from helpers.explorer import Explorer, ExplorerBox, Tour, registered
+from helpers.optional import MissingLibrary, needs, optional_import
 from helpers.values import LearnerInputError, LearnerValueError, check_axes, to_array
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
+from helpers.widget_figure import FigureImage
+
+__all__ = ["pitfall_explorer", "plot_pitfall_summary"]
 
 VERSIONS = ("broken", "fixed")
 
@@ -342,6 +345,7 @@ def run_pitfall(label: str, version: str) -> Outcome:
     return run_snippet(_find(PITFALLS, label).code(_version(version)))
 
 
+@needs("torch")
 def plot_pitfall_summary(ax: Any = None) -> Any:
     """A table as a picture: for each pitfall what the broken and the fixed code give, run live."""
     import matplotlib.pyplot as plt
@@ -378,7 +382,7 @@ def _matches(outcome: Outcome, expected: float) -> bool:
     return outcome.grad is not None and math.isclose(outcome.grad, expected, rel_tol=1e-5, abs_tol=1e-6)
 
 
-class PitfallExplorer:
+class PitfallExplorer(Explorer):
     """A menu of pitfalls and a broken/fixed switch; shows the code, its symptom and its gradient."""
 
     def __init__(self, pitfall: str | None = None, version: str = "broken") -> None:
@@ -398,10 +402,8 @@ class PitfallExplorer:
 
         self.pitfall = widgets.Dropdown(options=labels, value=start, description="pitfall")
         self.version = widgets.ToggleButtons(options=list(VERSIONS), value=_version(version))
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(self, widgets.HBox([self.pitfall, self.version]), self.readout, self.image)
-        on_change(self._update, self.readout, self.pitfall, self.version)
-        self._update()
+        self.assemble([widgets.HBox([self.pitfall, self.version])], [self.image],
+                      {self._update: [self.pitfall, self.version]})
 
     @property
     def current(self) -> Pitfall:
@@ -414,7 +416,7 @@ class PitfallExplorer:
         good = _matches(self.outcome, pitfall.expected)
         colour = "#2ca02c" if good else "#d62728"
         mark = "✔" if good else "✘"
-        self.readout.value = (
+        told = (
             f"<pre>{html.escape(code)}</pre>"
             f"<b style='color:{colour}'>{mark} {html.escape(self.outcome.symptom(pitfall.expected))}</b><br>"
             f"By hand: {html.escape(pitfall.by_hand)}.<br>"
@@ -431,9 +433,12 @@ class PitfallExplorer:
             text.set_position((width + 0.02 * right, text.get_position()[1]))
             text.set_text(words)
         self.ax.set_title(f"{pitfall.label}, {version}: {self.outcome.short()}")
-        self.picture.show()
+        self.show(told)
 
 
+@registered(Tour("pitfall", tuple(p.label for p in PITFALLS[:3]), then="version",
+                 says=lambda: ["torch.tensor(3, requires_grad=True)"]))  # the PyTorch case
+@needs("torch")
 def pitfall_explorer(pitfall: str | None = None, version: str = "broken") -> ExplorerBox:
     """A live pitfall explorer; show it by making it the last expression of a cell."""
     return PitfallExplorer(pitfall, version).widget

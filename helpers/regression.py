@@ -10,8 +10,11 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.values import LearnerInputError, LearnerValueError, describe, to_array, to_number
-from helpers.widget_figure import ExplorerBox, FigureImage, explorer_box, on_change
+from helpers.explorer import Explorer, ExplorerBox, Tour, registered, slider
+from helpers.values import LearnerValueError, to_array, to_number, to_whole
+from helpers.widget_figure import FigureImage
+
+__all__ = ["regression_explorer"]
 
 # Gradient descent stops when the loss passes this: the run has diverged, and going on would only
 # overflow to inf and nan.
@@ -22,7 +25,7 @@ def make_line_data(
     n: int = 50, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.3, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """n points y = slope·x + intercept + normal noise, x uniform on [0, 2], as float32 arrays."""
-    n = _count(n, "n", smallest=2)
+    n = to_whole(n, "n", "the number of points", "50", lowest=2)
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 2.0, n).astype(np.float32)
     y = (slope * x + intercept + rng.normal(0.0, noise, n)).astype(np.float32)
@@ -105,7 +108,7 @@ def gradient_descent(
     """Plain gradient descent on the MSE in NumPy; stops early once the loss passes DIVERGED_ABOVE."""
     xs, ys = check_data(x, y)
     lr = _learning_rate(lr)
-    steps = _count(steps, "steps", smallest=0)
+    steps = to_whole(steps, "steps", "the number of descent steps", "100")
     w, b = to_number(w0, "w0"), to_number(b0, "b0")
     ws, bs, losses = [w], [b], [float(np.mean((ys - (w * xs + b)) ** 2))]
     diverged = False
@@ -131,14 +134,6 @@ def _learning_rate(lr: Any) -> float:
             f"gradient descent steps against the gradient by lr times its length."
         )
     return value
-
-
-def _count(value: Any, name: str, smallest: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise LearnerInputError(f"{name} must be a whole number such as 100, but it is {describe(value)}.")
-    if value < smallest:
-        raise LearnerValueError(f"{name} must be at least {smallest}, not {value}.")
-    return int(value)
 
 
 # Pictures -----------------------------------------------------------------------------------------
@@ -216,7 +211,7 @@ def plot_contours(
 # The explorer -------------------------------------------------------------------------------------
 
 
-class RegressionExplorer:
+class RegressionExplorer(Explorer):
     """Sliders for the learning rate, the number of steps and the start; contours drawn once."""
 
     W_RANGE = (-1.0, 5.0)
@@ -240,7 +235,7 @@ class RegressionExplorer:
         self.best_loss = float(mse(*self.best, self.x, self.y))
         self.bound = stable_learning_rate(self.x)
         lr = _learning_rate(lr)
-        steps = _count(steps, "steps", smallest=1)
+        steps = to_whole(steps, "steps", "the number of descent steps", "100", lowest=1)
         w0, b0 = to_number(w0, "w0"), to_number(b0, "b0")
         for name, value, (low, high) in (("w0", w0, self.W_RANGE), ("b0", b0, self.B_RANGE)):
             if not low <= value <= high:
@@ -261,22 +256,11 @@ class RegressionExplorer:
         self.picture.moving(self._path, self._start, self._loss, self._line, self.ax_loss.title,
                             self.ax_fit.title)
 
-        self.lr = widgets.FloatSlider(value=lr, min=0.01, max=0.6, step=0.01, description="learning rate")
+        self.lr = slider("learning rate", lr, 0.01, 0.6, 0.01)
         self.steps = widgets.IntSlider(value=steps, min=1, max=300, description="steps")
-        self.w0 = widgets.FloatSlider(value=w0, min=self.W_RANGE[0], max=self.W_RANGE[1], step=0.1,
-                                      description="start w")
-        self.b0 = widgets.FloatSlider(value=b0, min=self.B_RANGE[0], max=self.B_RANGE[1], step=0.1,
-                                      description="start b")
-        self.readout = widgets.HTML()
-        self.widget = explorer_box(
-            self,
-            widgets.HBox([self.lr, self.steps]),
-            widgets.HBox([self.w0, self.b0]),
-            self.readout,
-            self.image,
-        )
-        on_change(self._update, self.readout, self.lr, self.steps, self.w0, self.b0)
-        self._update()
+        self.w0, self.b0 = slider("start w", w0, *self.W_RANGE), slider("start b", b0, *self.B_RANGE)
+        self.assemble([widgets.HBox([self.lr, self.steps]), widgets.HBox([self.w0, self.b0])], [self.image],
+                      {self._update: [self.lr, self.steps, self.w0, self.b0]})
 
     def _draw_static(self) -> None:
         W, B, L = loss_grid(self.x, self.y, self.W_RANGE, self.B_RANGE)
@@ -336,8 +320,7 @@ class RegressionExplorer:
         else:
             w_best, b_best = self.best
             verdict = f"least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {self.best_loss:.4g}"
-        self.picture.show(
-            self.readout,
+        self.show(
             f"lr = {lr:.2f} (stable below 2/L = {self.bound:.3f}); after {self.path.steps} steps "
             f"w = {_fmt(w)}, b = {_fmt(b)}, loss = {_fmt(loss)}; {verdict}",
         )
@@ -347,6 +330,8 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}" if math.isfinite(value) else str(value)
 
 
+@registered(Tour("lr", (0.05, 0.3, 0.55),
+                 says=lambda lr, steps, w, b: [f"lr = {lr:.2f}", f"after {steps:g} steps"]))
 def regression_explorer(
     x: Any = None, y: Any = None, lr: float = 0.1, steps: int = 50, w0: float = 4.5, b0: float = -1.5
 ) -> ExplorerBox:

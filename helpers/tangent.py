@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 
 from helpers.derivatives import tf_derivative
-from helpers.functions import elementwise
+from helpers.functions import elementwise, padded
 from helpers.values import LearnerValueError, check_axes, check_range, require_function, to_number, to_point
+
+__all__ = ["plot_tangent"]
 
 
 def curve(f: Callable, xs: np.ndarray) -> np.ndarray:
@@ -53,15 +55,3 @@ def plot_tangent(
     return ax
 
 
-def padded(ys: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
-    """Vertical limits that show the whole curve with a margin, so a steep tangent does not rescale.
-    Points where f is undefined (NaN, as tf.sqrt of a negative number) or infinite are left out."""
-    finite = ys[np.isfinite(ys)]
-    if finite.size == 0:
-        raise LearnerValueError(
-            "f has no finite value anywhere in the plotted range (NaN or infinity everywhere); "
-            "choose an xlim where f is defined, for example (0.1, 4.0) for a square root or a logarithm."
-        )
-    low, high = float(finite.min()), float(finite.max())
-    pad = margin * (high - low) or 1.0
-    return low - pad, high + pad

@@ -8,10 +8,13 @@ from typing import Any
 import numpy as np
 
 from helpers.derivatives import tf_derivative
-from helpers.functions import EXAMPLES
-from helpers.tangent import curve, padded
+from helpers.explorer import ExplorerBox, FunctionAndXExplorer, Tour, registered
+from helpers.functions import EXAMPLES, padded
+from helpers.tangent import curve
 from helpers.values import check_range, require_function_menu, to_point
-from helpers.widget_figure import ExplorerBox, FigureImage, FunctionAndXExplorer
+from helpers.widget_figure import FigureImage
+
+__all__ = ["tangent_explorer"]
 
 
 class TangentExplorer(FunctionAndXExplorer):
@@ -41,7 +44,7 @@ class TangentExplorer(FunctionAndXExplorer):
         self.ax.grid(alpha=0.3)
         self.picture.moving(self._tangent, self._point, self.ax.title)  # what a step of x changes
 
-        self.build_controls(x, low, high, self.image)
+        self.build_controls(x, low, high)
 
     def _new_function(self, _change: Any = None) -> None:
         ys = curve(self.f, self.grid)
@@ -62,19 +65,19 @@ class TangentExplorer(FunctionAndXExplorer):
             self._point.set_data([], [])
             self.slope = float("nan")
             self.ax.set_title(f"f(x) = {self.function.value} is not defined at x = {x0:.2f}")
-            self.picture.show(self.readout, f"<b>f is not defined at x = {x0:.2f}</b> (it gives {y0} there), "
+            self.show(f"<b>f is not defined at x = {x0:.2f}</b> (it gives {y0} there), "
                               "so there is no tangent: move the slider to where the curve is drawn.")
             return
         self.slope = tf_derivative(self.f, x0)
         self._tangent.set_data(self.grid, y0 + self.slope * (self.grid - x0))
         self._point.set_data([x0], [y0])
         self.ax.set_title(f"f(x) = {self.function.value}: slope at x = {x0:.2f} is {self.slope:.4g}")
-        self.picture.show(
-            self.readout,
+        self.show(
             f"<b>f′({x0:.2f}) = {self.slope:.4g}</b> (from tf.GradientTape); "
             f"tangent: y = {y0:.4g} + {self.slope:.4g}·(x − {x0:.2f})",
         )
 
+@registered(Tour("x", (-2.0, 0.5, 3.9), then="function", says=lambda x: [f"f′({x:.2f}) = {2 * x:.4g}"]))
 def tangent_explorer(
     functions: Mapping[str, Callable] | None = None,
     x: float = 1.0,

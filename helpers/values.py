@@ -288,3 +288,77 @@ def check_axes_list(axes: Any, count: int, what: str) -> list:
     for panel in panels:
         check_axes(panel, "each of axes", optional=False)
     return panels
+
+
+def require_function2(f: Any, name: str = "f") -> None:
+    """Refuse anything that cannot be called as f(x, y)."""
+    require_function(f, name, of="two variables", example="`lambda x, y: x**2 + 3 * y**2`", arguments=2)
+
+
+def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
+    """A point (x, y) as two floats, with a sentence for every misuse."""
+    if isinstance(point, (str, bytes)) or callable(point) or point is None or point is Ellipsis:
+        raise LearnerInputError(
+            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it is {describe(point)}."
+        )
+    try:
+        items = list(point)
+    except TypeError as err:
+        raise LearnerInputError(
+            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it is {describe(point)}."
+        ) from err
+    if len(items) != 2:
+        raise LearnerValueError(
+            f"{name} must be a pair (x, y) such as (1.0, 2.0), but it has {len(items)} entries."
+        )
+    if any(isinstance(item, (list, tuple)) or getattr(item, "ndim", 0) > 0 for item in items):
+        shape = to_array(point, name).shape
+        raise LearnerValueError(
+            f"{name} must be a pair of two numbers such as (1.0, 2.0), not an array of shape {shape}."
+        )
+    return to_point(items[0], f"the x of {name}"), to_point(items[1], f"the y of {name}")
+
+
+def to_vector(point: Any, name: str = "point") -> np.ndarray:
+    """A 1-D float64 array of finite numbers to differentiate at, with a sentence for every misuse."""
+    if is_integer_valued(point):
+        raise LearnerInputError(
+            f"{name} is {describe(point)}. Gradients exist only for floating-point values: "
+            f"write the numbers with a decimal point ([1.0, 2.0], not [1, 2])."
+        )
+    array = to_array(point, name)
+    if array.ndim != 1 or array.size == 0:
+        raise LearnerValueError(
+            f"{name} must be a flat list of numbers such as [1.0, 2.0] (one per input x₀, x₁, …), "
+            f"but it has shape {array.shape}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise LearnerValueError(
+            f"{name} contains NaN or infinity; choose finite numbers to differentiate at."
+        )
+    return array
+
+
+def to_whole(
+    value: Any, name: str, meaning: str, example: str, lowest: int = 0, highest: int | None = None,
+    unit: str = "", strict: bool = True,
+) -> int:
+    """A whole number from `lowest` to `highest`, with a sentence for every misuse: `meaning` and `example`
+    say what it counts ("the number of loop steps", "6"). `strict` refuses a float such as 6.0, which
+    most counts here would take silently but an order n or a seed should not."""
+    wrong = f"{name} is {meaning}, a whole number such as {example}, but it is {describe(value)}."
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None or callable(value):
+        raise LearnerInputError(wrong)
+    if strict and not isinstance(value, (int, np.integer)):
+        raise LearnerInputError(wrong)
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as err:
+        raise LearnerInputError(wrong) from err
+    if not number.is_integer():
+        raise LearnerValueError(f"{name} is {meaning}, a whole number such as {example}, not {number:g}.")
+    whole = int(value) if strict else int(number)
+    if whole < lowest or (highest is not None and whole > highest):
+        bounds = f"between {lowest} and {highest}" if highest is not None else f"at least {lowest}"
+        raise LearnerValueError(f"{name} must be {bounds}{unit}; got {whole}.")
+    return whole

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
 
 
 def copy_tracked(target: Path) -> Path:
@@ -20,7 +20,7 @@ def copy_tracked(target: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file below `folder` with its size and modification time."""
+    """Every file below `folder` (git-ignored ones too) with its size and modification time."""
     return {
         str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
         for p in folder.rglob("*")

@@ -45,6 +45,7 @@ def test_launch_links_open_an_existing_notebook_in_jupyterlab(where, link):
     assert (ROOT / unquote(query["labpath"][0])).is_file(), f"{where}: {link} names a missing notebook"
 
 
+@pytest.mark.slow
 def test_repo2docker_builds_the_learner_environment_and_installs_helpers(tmp_path):
     copy_tracked(tmp_path)  # as Binder would clone it: no .venv, no caches
     repo2docker = Path(sys.executable).with_name("repo2docker")

@@ -11,16 +11,16 @@ import tensorflow as tf  # noqa: E402
 import torch  # noqa: E402
 
 from helpers import finite_difference, loop_explorer, plot_tape_derivative, torch_graph_nodes  # noqa: E402
-from helpers.control_flow import (  # noqa: E402
+from helpers.control_flow import (
     LoopExplorer,
     loop_product,
     plot_loop_derivatives,
     plot_loop_slopes,
     power_rule,
     recorded_steps,
-    tape_curve,
     tape_loop_derivative,
 )
+from helpers.derivatives import tape_curve
 from helpers.values import LearnerInputError  # noqa: E402
 
 

@@ -19,7 +19,9 @@ from helpers import (
     tf_partials,
     torch_partials,
 )
-from helpers.gradient_field import EXAMPLES, GradientExplorer, tf_partials_on_grid
+from helpers.derivatives import tf_partials_on_grid
+from helpers.functions import GRADIENT_EXAMPLES as EXAMPLES
+from helpers.gradient_field import GradientExplorer
 from helpers.values import LearnerInputError
 
 # the same functions' gradients, derived by hand
@@ -107,7 +109,7 @@ def test_sliders_move_the_point_the_arrow_and_the_readout():
     assert "∂f/∂x = -4, ∂f/∂y = 3" in explorer.readout.value
     assert "|∇f| = 5" in explorer.readout.value
     assert bytes(explorer.image.value) != first_picture
-    picture = explorer.picture
+    picture = explorer.drawing
     assert tuple(picture._point.get_data()[0]) == (-2.0,)
     tip = np.array(picture._arrow.xy) - np.array(picture._arrow.xyann)
     assert tip == pytest.approx(picture.arrow_scale * np.array([-4.0, 3.0]))
@@ -116,24 +118,24 @@ def test_sliders_move_the_point_the_arrow_and_the_readout():
 def test_a_flat_point_hides_the_arrow_and_says_so():
     explorer = GradientExplorer(x=0.0, y=0.0)
     assert explorer.gradient == (0.0, 0.0)
-    assert not explorer.picture._arrow.get_visible()
+    assert not explorer.drawing._arrow.get_visible()
     assert "flat point" in explorer.readout.value
     explorer.x.value = 1.0
-    assert explorer.picture._arrow.get_visible()
+    assert explorer.drawing._arrow.get_visible()
 
 
 def test_choosing_a_function_redraws_the_contours_once():
     explorer = GradientExplorer(x=0.5, y=0.0)
-    first_contours = explorer.picture._contours
-    artists = len(explorer.picture.ax.collections)
+    first_contours = explorer.drawing._contours
+    artists = len(explorer.drawing.ax.collections)
     explorer.function.value = "sin(x)·cos(y)"
-    assert explorer.picture._contours is not first_contours
-    assert len(explorer.picture.ax.collections) == artists  # the old contours were removed
+    assert explorer.drawing._contours is not first_contours
+    assert len(explorer.drawing.ax.collections) == artists  # the old contours were removed
     assert explorer.gradient == pytest.approx((math.cos(0.5), 0.0), abs=1e-6)
-    contours = explorer.picture._contours
+    contours = explorer.drawing._contours
     explorer.y.value = 1.0  # moving the point keeps the contours
-    assert explorer.picture._contours is contours
-    assert "sin(x)·cos(y)" in explorer.picture.ax.get_title()
+    assert explorer.drawing._contours is contours
+    assert "sin(x)·cos(y)" in explorer.drawing.ax.get_title()
 
 
 def test_own_functions_can_be_explored():

@@ -19,15 +19,10 @@ from helpers import (
     tf_nth_derivative,
     torch_nth_derivative,
 )
+from helpers.derivatives import derivative_curves, tf_derivatives, torch_derivatives
+from helpers.functions import DERIVATIVE_EXAMPLES as EXAMPLES
 from helpers.functions import sin
-from helpers.higher_order import (
-    EXAMPLES,
-    DerivativesExplorer,
-    derivative_curves,
-    derivative_name,
-    tf_derivatives,
-    torch_derivatives,
-)
+from helpers.higher_order import DerivativesExplorer, derivative_name
 from helpers.values import LearnerInputError
 
 # (function, [f′, f″, f‴] by hand): the explorer's examples, and x⁴ written with **
@@ -184,7 +179,7 @@ def test_text_form_explains_itself():
         (lambda: plot_derivatives(lambda x: x, n=2, axes=plt.subplots(2, 1)[1]), ValueError, "Pass 3 Axes"),
         (lambda: derivatives_explorer({"bad": 3}), LearnerInputError, "must be a function"),
         (lambda: derivatives_explorer({}), ValueError, "at least one function"),
-        (lambda: derivatives_explorer(n=1), ValueError, "at least 2"),
+        (lambda: derivatives_explorer(n=1), ValueError, "between 2 and 4"),
         (lambda: derivatives_explorer(x=9.0), ValueError, "outside the plotted range"),
     ],
 )

@@ -13,14 +13,10 @@ import tensorflow as tf
 import torch
 
 from helpers import jacobian_explorer, plot_jacobian
-from helpers.jacobian_plot import (
-    EXAMPLES,
-    JacobianExplorer,
-    numeric_jacobian,
-    stack,
-    tf_jacobian,
-    torch_jacobian,
-)
+from helpers.derivatives import numeric_jacobian, tf_jacobian, torch_jacobian
+from helpers.functions import JACOBIAN_EXAMPLES as EXAMPLES
+from helpers.functions import stack
+from helpers.jacobian_plot import JacobianExplorer
 from helpers.values import LearnerInputError
 
 # name in EXAMPLES -> the Jacobian by hand, as a function of (x₀, x₁)

@@ -23,13 +23,13 @@ import psutil
 import pytest
 from nbformat.sign import NotebookNotary
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import my_notebooks  # noqa: E402
+from tests import package_lists
+from tests.browser.jupyterlab import chromium, require_chromium
+from tests.repo_copy import copy_tracked
+from tools import my_notebooks
+from tools.project import ROOT
 
-from tests import package_lists  # noqa: E402
-from tests.browser.jupyterlab import chromium, free_port, require_chromium  # noqa: E402
-from tests.repo_copy import copy_tracked  # noqa: E402
+pytestmark = pytest.mark.slow  # sets up and starts make lab: `-m 'not slow'` skips it
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 COURSE_MAP = "/lab/tree/00_start_here.ipynb"
@@ -164,7 +164,6 @@ def newcomer_lab(tmp_path_factory):
         pytest.skip("make is not installed")
     tmp = tmp_path_factory.mktemp("newcomer")
     repo = copy_tracked(tmp / "repo")
-    port = free_port()
     log = tmp / "lab.log"
     env = dict(
         os.environ,
@@ -175,13 +174,15 @@ def newcomer_lab(tmp_path_factory):
     )
     with log.open("w") as out:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "lab", f"VENV={ROOT / '.venv'}",
-             f"LAB_ARGS=--port={port} --no-browser"],
+            # The shared .venv as it is (-o: never reinstall it from this copy, which would point its
+            # editable install of helpers at a folder deleted after the test).
+            ["make", "--no-print-directory", "-o", str(ROOT / ".venv" / ".installed"), "lab",
+             f"VENV={ROOT / '.venv'}",
+             "LAB_ARGS=--port=0 --no-browser"],  # a free port the system picks: no race
             cwd=repo, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
     try:
-        answered_port, path, token = _wait_for_link(log, server)
-        assert answered_port == port
+        port, path, token = _wait_for_link(log, server)
         yield log, port, path, token
     finally:
         os.killpg(server.pid, signal.SIGTERM)

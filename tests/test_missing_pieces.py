@@ -21,18 +21,21 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import helpers
 from helpers import MissingLibrary, optional_import
 from helpers.graphs import INSTALL_GRAPHVIZ
 from helpers.optional import OPTIONAL, MissingModule, missing_sentence, names_made
+from tools.project import ROOT, chapter_names
 
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+pytestmark = pytest.mark.slow  # runs chapters without PyTorch or dot: `-m 'not slow'` skips it
+
+CHAPTERS = chapter_names()
 WITHOUT_TORCH = Path(__file__).parent / "without_torch" / "sitecustomize.py"
-# A cell needs PyTorch when it names it, a helper that uses it, or autograd's own tensor methods.
-NEEDS_TORCH = re.compile(
-    r"torch|PyTorch|compare_graphs|graph_explorer|pitfall_explorer|plot_pitfall_summary"
-    r"|\.backward\(|\.grad\b|grad_fn|\.detach\("
-)
+# A cell needs PyTorch when it names it, a helper marked as needing it, or autograd's own tensor methods.
+NEEDS_TORCH = re.compile("|".join(
+    [r"torch|PyTorch", r"\.backward\(|\.grad\b|grad_fn|\.detach\("]
+    + [name for name in helpers.__all__ if getattr(getattr(helpers, name), "needs", None) == "torch"]
+))
 
 
 def execute(name: str, env: dict[str, str]) -> tuple[nbformat.NotebookNode, dict[int, str]]:
@@ -106,7 +109,7 @@ def test_without_pytorch_the_helpers_say_what_to_install(no_torch_env):
 import helpers
 from helpers import pitfalls
 from helpers.graphs import torch_graph, compare_graphs
-from helpers.jacobian_plot import torch_jacobian
+from helpers.derivatives import torch_jacobian
 
 helpers.setup()
 square = lambda x: x * x

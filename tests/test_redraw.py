@@ -11,6 +11,7 @@ from PIL import Image
 
 import helpers
 from helpers import redraw
+from helpers.explorer import EXPLORERS
 from helpers.widget_figure import FigureImage
 
 # Still layers are painted apart and laid over the moving artists: anti-aliased edges may round
@@ -110,37 +111,25 @@ def test_only_artists_inside_an_axes_can_move():
         picture.moving(label)
 
 
-def _moves(explorer, first: str, second: str | None, values: list, options: int = 1):
-    """Move the first control through values, change the second control, move the first again."""
-    for value in values:
-        getattr(explorer, first).value = value
-    if second is not None:
-        control = getattr(explorer, second)
+def _moves(explorer, tour):
+    """Move the first control through the tour's values, change the second control, move the first again."""
+    first = getattr(explorer, tour.control)
+    for value in tour.values:
+        first.value = value
+    if tour.then is not None:
+        control = getattr(explorer, tour.then)
         choices = list(control.options)
-        control.value = choices[(choices.index(control.value) + options) % len(choices)]
-        for value in reversed(values):
-            getattr(explorer, first).value = value
+        control.value = choices[(choices.index(control.value) + 1) % len(choices)]
+        for value in reversed(tour.values):
+            first.value = value
 
 
-EXPLORERS = {
-    # explorer: (first control, values, second control: a new function, loop count or range)
-    "tangent_explorer": ("x", [-2.0, 0.5, 3.9], "function"),
-    "gradient_explorer": ("x", [-2.0, 0.0, 2.5], "function"),
-    "jacobian_explorer": ("x0", [-2.5, 0.0, 1.5], "function"),
-    "loop_explorer": ("x", [-2.0, 0.3, 2.9], None),
-    "derivatives_explorer": ("x", [-1.5, 0.0, 1.9], "function"),
-    "regression_explorer": ("lr", [0.05, 0.3, 0.55], None),
-    "pitfall_explorer": ("version", ["fixed", "broken", "fixed"], "pitfall"),
-}
-
-
-@pytest.mark.parametrize("name", EXPLORERS)
+@pytest.mark.parametrize("name", [name for name, e in EXPLORERS.items() if e.tour.repaints_in_part])
 def test_every_explorer_shows_what_a_full_draw_shows(name):
-    explorer = getattr(helpers, name)().explorer
-    picture = explorer.picture_widget if name == "gradient_explorer" else explorer.picture
-    first, values, second = EXPLORERS[name]
-    _moves(explorer, first, second, values)
-    assert_same_picture(explorer.image.value, picture.figure)
+    registered = EXPLORERS[name]
+    explorer = registered.build().explorer
+    _moves(explorer, registered.tour)
+    assert_same_picture(explorer.image.value, explorer.picture.figure)
 
 
 def test_new_limits_of_one_panel_show_in_the_picture():

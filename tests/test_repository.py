@@ -13,11 +13,9 @@ import pytest
 import yaml
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import contents  # noqa: E402
-
-from tests import package_lists  # noqa: E402
+from tests import package_lists
+from tools import contents
+from tools.project import ROOT
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LESSONS = [p for p in CHAPTERS if not p.name.startswith("00_")]

@@ -2,17 +2,13 @@
 decks have one slide per marked cell and load nothing from the internet."""
 
 import re
-import sys
 from collections import Counter
 from html.parser import HTMLParser
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import slides  # noqa: E402
+from tools import slides
 
 CHAPTERS = slides.notebooks()
 
@@ -118,14 +114,18 @@ def test_an_overlong_code_cell_shows_its_outputs_on_a_sub_slide_of_their_own():
 
 
 def test_handouts_drop_the_solutions_and_keep_the_exercises(tmp_path):
-    import handouts
+    from tools.handouts import write_handouts
+    from tools.project import NOTEBOOKS, SOLUTION, chapter_names, is_solution
 
-    for copy in handouts.write_handouts(tmp_path):
-        original = nbformat.read(ROOT / "notebooks" / copy.name, as_version=4).cells
+    written = write_handouts(tmp_path)
+    assert [copy.name for copy in written] == chapter_names()
+    for copy in written:
+        original = nbformat.read(NOTEBOOKS / copy.name, as_version=4).cells
         kept = nbformat.read(copy, as_version=4).cells
-        solutions = [c for c in original if handouts.is_solution(c)]
-        assert not any(handouts.is_solution(c) for c in kept)
-        assert len(kept) == len(original) - len(solutions)
+        solutions = [c for c in original if is_solution(c)]
+        # Only the solution cells go: no other cell (a code cell, say) may hold the marker.
+        assert not any(SOLUTION in c.source for c in kept)
+        assert kept == [c for c in original if not is_solution(c)], "every other cell stays as it is"
         exercise_cells = [
             [c.source for c in cells if c.cell_type == "code" and "helpers.check(" in c.source]
             for cells in (kept, original)

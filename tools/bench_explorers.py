@@ -18,18 +18,8 @@ from typing import Any
 import ipywidgets as widgets
 
 import helpers
-
-# explorer -> (chapter, builder from the value of its first control)
-EXPLORERS: dict[str, tuple[str, Callable[[Any], widgets.Widget]]] = {
-    "tangent_explorer": ("01", lambda v: helpers.tangent_explorer(x=v)),
-    "gradient_explorer": ("02", lambda v: helpers.gradient_explorer(x=v)),
-    "jacobian_explorer": ("03", lambda v: helpers.jacobian_explorer(point=(v, 2.0))),
-    "loop_explorer": ("04", lambda v: helpers.loop_explorer(x=v)),
-    "derivatives_explorer": ("05", lambda v: helpers.derivatives_explorer(x=v)),
-    "regression_explorer": ("06", lambda v: helpers.regression_explorer(lr=v)),
-    "graph_explorer": ("07", lambda v: helpers.graph_explorer(x=v)),
-    "pitfall_explorer": ("08", lambda v: helpers.pitfall_explorer(pitfall=v)),
-}
+from helpers.explorer import EXPLORERS
+from tools.project import explorer_chapters
 
 
 def graph_note(explorer: Any) -> str:
@@ -54,16 +44,6 @@ def controls(widget: widgets.Widget) -> list[widgets.Widget]:
     return found
 
 
-def first_control(box: widgets.Widget) -> widgets.Widget:
-    """The control a learner moves first: a slider, else a menu, else a toggle."""
-    shown = controls(box)
-    for kind in (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.ToggleButtons):
-        for widget in shown:
-            if isinstance(widget, kind):
-                return widget
-    raise ValueError(f"{type(getattr(box, 'explorer', box)).__name__} has no slider, menu or toggle")
-
-
 def steps(control: widgets.Widget, count: int) -> list[Any]:
     """`count` values one step apart, as a learner drags: up to the end of the range, then back."""
     if hasattr(control, "options"):
@@ -84,11 +64,11 @@ def close(widget: widgets.Widget) -> None:
         inner.close()
 
 
-def time_one(name: str, moves: int, naive_moves: int, warm_up: int = 5) -> dict:
+def time_one(name: str, chapter: str, moves: int, naive_moves: int, warm_up: int = 5) -> dict:
     """One explorer's update times and naive re-render times (ms), and a note on what bounds it."""
-    chapter, build = EXPLORERS[name]
-    box = getattr(helpers, name)()  # as a chapter shows it, with its defaults
-    control = first_control(box)
+    explorer = EXPLORERS[name]
+    box = explorer.build()  # as a chapter shows it, with its defaults
+    control = getattr(box.explorer, explorer.tour.control)
     values = steps(control, warm_up + moves)
     update = []
     for i, value in enumerate(values):
@@ -99,7 +79,7 @@ def time_one(name: str, moves: int, naive_moves: int, warm_up: int = 5) -> dict:
     naive = []
     for i, value in enumerate(values[: 1 + naive_moves]):
         started = time.perf_counter()
-        fresh = build(value)
+        fresh = explorer.build(**explorer.tour.keywords(value))
         elapsed = time.perf_counter() - started
         close(fresh)
         if i >= 1:  # the first build warms caches, like the warm-up above
@@ -123,4 +103,4 @@ def _median_ms(action: Callable[[], Any], count: int = 21) -> float:
 def measure_all(moves: int = 50, naive_moves: int = 20) -> list[dict]:
     """Every explorer: per-change update times and naive re-render times, in milliseconds."""
     helpers.setup()
-    return [time_one(name, moves, naive_moves) for name in EXPLORERS]
+    return [time_one(name, chapter, moves, naive_moves) for name, chapter in explorer_chapters().items()]

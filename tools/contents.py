@@ -17,7 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
-import regenerate
+
+from tools import regenerate
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

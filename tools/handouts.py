@@ -7,27 +7,28 @@ The exercises, their self-checks and everything else stay; only the folded solut
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
-import nbformat
+from nbconvert.exporters import NotebookExporter
+from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTION = "<summary><b>Solution</b>"
-
-
-def is_solution(cell) -> bool:
-    return cell.cell_type == "markdown" and SOLUTION in cell.source
+from tools.project import SOLUTION, chapter_paths
 
 
 def write_handouts(target: Path) -> list[Path]:
     """One solution-free copy of every chapter in `target`; returns the files written."""
+    config = Config()
+    # nbconvert removes every cell whose source matches from its start; only the folded solutions
+    # (markdown cells) hold the marker, which tests/test_slides.py checks.
+    config.RegexRemovePreprocessor.update(enabled=True, patterns=["(?s:.*)" + re.escape(SOLUTION)])
+    exporter = NotebookExporter(config=config)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        nb.cells = [cell for cell in nb.cells if not is_solution(cell)]
-        nbformat.write(nb, target / path.name)
+    for path in chapter_paths():
+        body, _ = exporter.from_filename(str(path))
+        (target / path.name).write_text(body, encoding="utf-8")
         written.append(target / path.name)
     return written
 

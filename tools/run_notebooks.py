@@ -1,6 +1,9 @@
 """Restart & Run All for notebooks, in place: the stored outputs always come from one clean run.
 
-python tools/run_notebooks.py notebooks/*.ipynb
+    python tools/run_notebooks.py notebooks/*.ipynb
+
+nbconvert's ExecutePreprocessor runs each notebook; the one step of our own, stable_widget_ids, has no
+equivalent in nbconvert.
 """
 
 from __future__ import annotations
@@ -13,24 +16,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-
-
-def run(path: Path, timeout: int = 600) -> float:
-    """Execute one notebook in a fresh kernel in its own folder; return the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
-    started = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,  # timestamps would change every run and clutter diffs
-        coalesce_streams=True,  # printed text arrives in pieces that differ from run to run
-    ).execute()
-    nbformat.write(stable_widget_ids(nb, path.name), path)
-    return time.perf_counter() - started
-
+from nbconvert.preprocessors import ExecutePreprocessor
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -63,6 +49,22 @@ def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.Notebook
     new = {old: hashlib.md5(f"{name}:{n}".encode()).hexdigest() for n, old in enumerate(order)}
     text = MODEL_ID.sub(lambda m: new.get(m.group(0), m.group(0)), json.dumps(nb))
     return nbformat.from_dict(json.loads(text))
+
+
+def run(path: Path, timeout: int = 600) -> float:
+    """Execute one notebook in a fresh kernel in its own folder, write it back; return the seconds."""
+    nb = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    # Keyword arguments, not a traitlets Config: nbclient does not mark coalesce_streams as configurable,
+    # so `--ExecutePreprocessor.coalesce_streams=True` (the command line) would be ignored.
+    ExecutePreprocessor(
+        kernel_name="python3",
+        timeout=timeout,
+        record_timing=False,  # timestamps would change every run and clutter diffs
+        coalesce_streams=True,  # printed text arrives in pieces that differ from run to run
+    ).preprocess(nb, {"metadata": {"path": str(path.parent)}})
+    nbformat.write(stable_widget_ids(nb, path.name), path)
+    return time.perf_counter() - started
 
 
 def main(paths: list[str]) -> int:

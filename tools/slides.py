@@ -28,7 +28,8 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-import regenerate
+
+from tools import regenerate
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

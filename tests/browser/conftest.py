@@ -9,6 +9,13 @@ import pytest
 from tests.browser.jupyterlab import chromium, lab_server, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.slow)  # every browser test runs chapters in JupyterLab
 
 
 @pytest.fixture(scope="module")

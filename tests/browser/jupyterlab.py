@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -200,12 +199,6 @@ def nudge(page, widget, presses: int = 5) -> None:
     toggle.first.click()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
     """Start JupyterLab on a copy of `notebooks`; yield (base_url, token); stop it afterwards.
@@ -219,21 +212,22 @@ def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
     for name, value in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(value))
-    port, token = free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
         "--no-browser",
         "--ip=127.0.0.1",
-        f"--port={port}",
+        "--port=0",  # a free port the system picks: no race with another worker
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings))
+    runtime = workdir / "runtime"  # where the server writes the port it got
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_RUNTIME_DIR=str(runtime))
     if page_config is not None:
         config = workdir / "jupyter-config"
         (config / "labconfig").mkdir(parents=True)
@@ -241,14 +235,15 @@ def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
         env["JUPYTER_CONFIG_DIR"] = str(config)
     log = (workdir / "jupyterlab.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
+                started = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
+                base = f"http://127.0.0.1:{started['port']}"
                 with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
                     break
-            except OSError:
+            except (OSError, StopIteration, ValueError):  # not written (or not whole) yet, or not answering
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"JupyterLab did not start; see {workdir / 'jupyterlab.log'}"

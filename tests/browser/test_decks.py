@@ -9,17 +9,14 @@ Skipped with a reason when Chromium is absent; under CI (CI=true) an absent brow
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from tests.browser.jupyterlab import require_chromium
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import slides  # noqa: E402
+from tools import slides
+from tools.project import ROOT
 
 SCREENSHOTS = ROOT / "build" / "screenshots" / "decks"
 SCREEN = {"width": 1280, "height": 720}

@@ -4,14 +4,14 @@ and on the explorer's slide the controls move the picture."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.browser import slideshow  # noqa: E402
-from tests.browser.jupyterlab import (  # noqa: E402
+from helpers.widget_figure import MAX_PRESENTED_HEIGHT_PX
+from tests.browser import slideshow
+from tests.browser.jupyterlab import (
     CUT_LABELS,
     WIDGET_OUTPUT,
     changed,
@@ -20,12 +20,8 @@ from tests.browser.jupyterlab import (  # noqa: E402
     open_and_run,
     require_chromium,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import slides  # noqa: E402
-
-from helpers.widget_figure import MAX_PRESENTED_HEIGHT_PX  # noqa: E402
+from tools import slides
+from tools.project import ROOT
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots" / "presentation"

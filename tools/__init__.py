@@ -1,0 +1,1 @@
+"""Maintainers' scripts: run them as `python -m tools.<name>` (the Makefile does)."""
