@@ -2,16 +2,16 @@
 and how it moves an explorer's control. Behaviour only; no timing is asserted anywhere."""
 
 import math
-import sys
-from pathlib import Path
 
 import ipywidgets as widgets
+import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import bench_explorers  # noqa: E402
-import bench_report as br  # noqa: E402
+from tools import bench_explorers, bench_kernel
+from tools import bench_report as br
+from tools.project import replace_block
+
+MARKS = (br.README_START, br.README_END)
 
 
 def test_percentiles_interpolate_between_the_nearest_values():
@@ -44,10 +44,10 @@ def test_markdown_table_has_a_header_rule_and_one_line_per_row():
 
 def test_readme_block_is_replaced_between_the_markers_only():
     text = f"intro\n{br.README_START}\nold table\n{br.README_END}\noutro\n"
-    once = br.replace_block(text, "new table\n")
+    once = replace_block(text, "new table\n", *MARKS)
     assert once == f"intro\n{br.README_START}\nnew table\n{br.README_END}\noutro\n"
-    assert br.replace_block(once, "new table") == once  # rerunning changes nothing
-    assert br.replace_block(text, "a \\1 backslash").count("a \\1 backslash") == 1  # block taken literally
+    assert replace_block(once, "new table", *MARKS) == once  # rerunning changes nothing
+    assert replace_block(text, "a \\1 backslash", *MARKS).count("a \\1 backslash") == 1  # literal
 
 
 TWO_PAIRS = f"{br.README_START} x {br.README_END} {br.README_START} y {br.README_END}"
@@ -56,17 +56,34 @@ TWO_PAIRS = f"{br.README_START} x {br.README_END} {br.README_START} y {br.README
 @pytest.mark.parametrize("text", ["no markers at all", TWO_PAIRS])
 def test_readme_block_needs_exactly_one_pair_of_markers(text):
     with pytest.raises(ValueError, match="exactly one"):
-        br.replace_block(text, "table")
+        replace_block(text, "table", *MARKS)
+
+
+def _pairs(*seconds, peak=750.0):
+    """Pairs from (chapter, floor) seconds, floor first in every other one as the benchmark runs them."""
+    return [br.Pair(br.Run(chapter, peak), br.Run(floor, 700.0), i % 2 == 0)
+            for i, (chapter, floor) in enumerate(seconds)]
 
 
 def _results(chapter_seconds=4.0, peak=800.0, update=10.0, naive=100.0, suite=6.0, browser=(60.0,)):
-    floor = [br.Run(3.0, 700.0), br.Run(3.4, 710.0), br.Run(9.0, 705.0)]  # median 3.4: one slow round ignored
-    chapters = {"00_start_here": [br.Run(3.5, 750.0)], "01_gradient_tape": [br.Run(chapter_seconds, peak)]}
+    c = chapter_seconds
+    # 01's second pair ran under load: both sides twice as slow, its ratio the same as the first's.
+    chapters = {"00_start_here": _pairs((3.5, 3.4)),
+                "01_gradient_tape": _pairs((c, 3.4), (2 * c, 6.8), (0.9 * c, 3.4), peak=peak)}
     explorers = [br.Explorer("tangent_explorer", "01", "x", [update] * 50, [naive] * 20)]
     return br.Results(
-        "2026-01-02", "test machine", floor, chapters, suite, 2, explorers,
+        "2026-01-02", "test machine", chapters, suite, 2, explorers,
         browser_ms=list(browser) if browser else None, browser_note="" if browser else "no Chromium",
     )
+
+
+def test_chapter_ratio_is_the_median_of_the_per_pair_ratios_with_their_range():
+    # The third pair ran under load: both sides slow. Ratios 1.5, 1.5, 1.1; median times 4.4 and 4.0.
+    results = br.Results("d", "m", {"01": _pairs((3.0, 2.0), (4.4, 4.0), (6.0, 4.0))}, 1.0, 1, [])
+    assert results.chapter_ratio("01") == pytest.approx(1.5)  # the ratio of the median times is 1.1
+    assert results.chapter_spread("01") == pytest.approx((1.1, 1.5))
+    assert results.chapter_seconds("01") == 4.4 and results.floor_seconds == 4.0
+    assert results.pairs == 3
 
 
 def _verdicts(results):
@@ -75,7 +92,7 @@ def _verdicts(results):
 
 def test_targets_met_when_every_figure_is_inside_its_limit():
     results = _results()
-    assert results.floor_seconds == 3.4 and results.floor_sum == pytest.approx(6.8)
+    assert results.floor_seconds == 3.4 and results.floor_sum == pytest.approx(6.8)  # one slow floor ignored
     assert all(_verdicts(results).values())
     assert results.explorers[0].speedup == 10.0
 
@@ -83,7 +100,7 @@ def test_targets_met_when_every_figure_is_inside_its_limit():
 @pytest.mark.parametrize(
     "changed, target",
     [
-        ({"chapter_seconds": 7.0}, "every chapter's time ÷ import floor"),  # 2.06 × the floor
+        ({"chapter_seconds": 7.0}, "every chapter's time ÷ import floor, median of pairs"),  # 2.06 ×
         ({"peak": 1300.0}, "peak kernel memory of every chapter"),
         ({"suite": 7.0}, "whole suite, in parallel"),
         ({"update": 30.0, "naive": 300.0}, "explorer update in the kernel, median"),
@@ -101,7 +118,9 @@ def test_report_dates_the_figures_and_says_what_was_not_measured():
     text = br.report(_results(browser=()))
     assert text.startswith("Measured on 2026-01-02 (test machine)")
     assert "| 01 `tangent_explorer` | x | 10.0 | 10.0 | 100.0 | 10.0× | ✔ |" in text
-    assert "| 01_gradient_tape | 4.0 | 1.18 | 800 | ✔ |" in text
+    assert "| 01_gradient_tape | 4.0 | 1.18 | 1.06–1.18 | 800 | ✔ |" in text
+    assert "| × floor, median of pairs | × floor, min–max of 1 pairs |" in text  # 00 has one pair only
+    assert "at most 1.18 (01_gradient_tape, pairs 1.06–1.18)" in text
     assert "no Chromium" in text and "| – |" in text
     assert "make test" not in text  # only reported when it was timed
 
@@ -118,9 +137,22 @@ def test_menu_steps_cycle_through_the_other_entries():
     assert bench_explorers.steps(menu, 4) == ["c", "a", "b", "c"]
 
 
-def test_the_control_moved_first_is_a_slider_before_a_menu():
-    menu = widgets.Dropdown(options=["a"])
-    slider = widgets.FloatSlider()
-    box = widgets.VBox([widgets.HBox([menu, slider]), widgets.HTML()])
-    assert bench_explorers.first_control(box) is slider
-    assert bench_explorers.first_control(widgets.VBox([menu])) is menu
+def test_each_chapter_runs_next_to_its_own_floor_run_and_the_order_flips_every_round(monkeypatch):
+    ran: list[str] = []
+
+    async def run_notebook(nb):  # the run's number as its time, to tell which run went where
+        ran.append(nb.cells[0].source)
+        return br.Run(len(ran) - 1, 0.0), nb
+
+    book = {name: nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(name)]) for name in "ab"}
+    monkeypatch.setattr(bench_kernel, "chapters", lambda: book)
+    monkeypatch.setattr(bench_kernel, "run_notebook", run_notebook)
+    pairs = bench_kernel.time_chapters(3, say=lambda _: None)
+    f = bench_kernel.FLOOR_CODE
+    assert ran == [f, f, "a", f, "b", "a", f, "b", f, f, "a", f, "b"]  # a warm-up floor, then 3 rounds
+    for name, runs in pairs.items():
+        assert [pair.floor_first for pair in runs] == [True, False, True]
+        for pair in runs:
+            chapter, floor = int(pair.chapter.seconds), int(pair.floor.seconds)
+            assert (ran[chapter], ran[floor]) == (name, f)
+            assert chapter - floor == (1 if pair.floor_first else -1)

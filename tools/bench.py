@@ -4,8 +4,9 @@
     python tools/bench.py --test-command    # ... and the README's `make test`, end to end (minutes)
 
 Prints one report, writes it to docs/benchmark.md and puts it in the README between
-<!-- bench:start --> and <!-- bench:end -->, dated. Every figure comes from this one run: medians
-and ratios, because timings on a shared machine are noisy (nothing here is asserted in a test).
+<!-- bench:start --> and <!-- bench:end -->, dated. Every figure comes from this one run: medians,
+and ratios taken within pairs of runs side by side, because timings on a shared machine are noisy
+(nothing here is asserted in a test).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-import bench_browser
-import bench_kernel
-from bench_report import README_END, README_START, Results, median, replace_block, report
+from tools import bench_browser, bench_kernel
+from tools.bench_report import README_END, README_START, Results, median, report
+from tools.project import replace_block
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -35,10 +36,17 @@ METHOD = """\
 - **Chapters**: each notebook is executed from a copy (nothing is written back) with nbclient in a fresh
   `python3` kernel; the time runs from starting the kernel to the end of the last cell, the memory is the
   kernel process's peak resident set size (Linux's VmHWM, and psutil polled every 20 ms). The floor is a
-  one-cell notebook that imports TensorFlow, PyTorch, matplotlib.pyplot and ipywidgets, timed the same
-  way in the same rounds, interleaved with the chapters (median of the rounds; memory: the largest).
+  one-cell notebook that imports TensorFlow, PyTorch, matplotlib.pyplot and ipywidgets, timed the same way.
+  Every chapter run is paired with a floor run right before or after it, so both see the same load; each
+  round runs every chapter's pair once, floor first in odd rounds and chapter first in even ones, so a
+  machine speeding up or slowing down favours neither side (`--rounds`, 3 by default). A pair's ratio is
+  its chapter time ÷ its floor time; "× floor" is the median of a chapter's ratios, and "min–max" the lowest
+  and the highest of them: how far the pairs disagreed, so two runs are compared by whether each median lies
+  in the other's range. Load that comes and goes within a pair still moves a ratio, most for a chapter
+  whose work runs on several threads (06's training). The times shown are medians over all runs (the
+  floor's: over every pair's floor run); the memory is the largest of the runs.
 - **Suite**: all chapters at once, as many kernels in parallel as the machine has cores, against the sum
-  of the floors (one floor per chapter).
+  of the floors (the median floor time, once per chapter).
 - **Explorers**: inside one fresh kernel, each explorer moves the control a learner moves first (the first
   slider, else its menu) one step at a time; the time is the callback (gradients, drawing, PNG sent over the
   widget's comm), after 5 warm-up steps. A step that changes an axis range (06 once the learning rate
@@ -94,7 +102,8 @@ def main(argv: list[str]) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--test-command", action="store_true", help="also time `make test`, end to end")
-    parser.add_argument("--repeats", type=int, default=3, help="rounds of the floor and every chapter")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="pairs per chapter: a chapter run next to a floor run (a quiet round: ~75 s)")
     parser.add_argument("--moves", type=int, default=50, help="timed changes per explorer")
     parser.add_argument("--naive-moves", type=int, default=20, help="timed naive re-renders per explorer")
     parser.add_argument("--browser-moves", type=int, default=25, help="timed slider moves in Chromium")
@@ -103,18 +112,18 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     # As tests/conftest.py does: TensorFlow quiet in every kernel, the floor's included.
-    from helpers.environment import _QUIET_TENSORFLOW
+    from helpers.environment import QUIET_TENSORFLOW
 
-    os.environ.update(_QUIET_TENSORFLOW)
+    os.environ.update(QUIET_TENSORFLOW)
     started = time.perf_counter()
-    say(f"chapters and the import floor, {args.repeats} rounds")
-    floor, chapters = bench_kernel.time_chapters(args.repeats, say)
+    say(f"chapters, each next to an import floor run, {args.rounds} rounds")
+    chapters = bench_kernel.time_chapters(args.rounds, say)
     say(f"all chapters, {args.workers} kernels in parallel")
     suite = bench_kernel.time_suite(args.workers)
     say(f"explorers in a kernel, {args.moves} changes each")
     explorers = bench_kernel.time_explorers(args.moves, args.naive_moves)
     results = Results(
-        date=datetime.date.today().isoformat(), machine=machine(), floor=floor, chapters=chapters,
+        date=datetime.date.today().isoformat(), machine=machine(), chapters=chapters,
         suite_seconds=suite, suite_workers=args.workers, explorers=explorers,
     )
     results.browser_note = bench_browser.missing()

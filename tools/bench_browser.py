@@ -9,7 +9,6 @@ the PNG over the comm, and the browser drawing it.
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -33,7 +32,6 @@ WATCH = """([handle, img]) => {
 
 def missing() -> str:
     """Why the browser measurement cannot run here, or '' when it can."""
-    sys.path.insert(0, str(ROOT))  # the browser tests' machinery lives in tests/browser
     from tests.browser.jupyterlab import CHROMIUM
 
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
@@ -47,7 +45,6 @@ def missing() -> str:
 
 def slider_to_screen(moves: int = 25, warm_up: int = 3) -> list[float]:
     """Milliseconds from each arrow key on the tangent explorer's slider to its new picture on screen."""
-    sys.path.insert(0, str(ROOT))
     import playwright.sync_api as sync_api
 
     from tests.browser.jupyterlab import WIDGET_OUTPUT, chromium, lab_server, open_and_run

@@ -1,5 +1,6 @@
 """Notebooks in fresh kernels for the benchmark: wall time and the kernel's peak resident memory,
-the import floor, the whole suite in parallel, and the explorer timings run inside a kernel."""
+each chapter paired with an import floor run, the whole suite in parallel, and the explorer timings
+run inside a kernel."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import nbformat
 import psutil
-from bench_report import Explorer, Run
 from nbclient import NotebookClient
+
+from tools.bench_report import Explorer, Pair, Run
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -78,19 +80,30 @@ def chapters() -> dict[str, nbformat.NotebookNode]:
     return {p.stem: nbformat.read(p, as_version=4) for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))}
 
 
-def time_chapters(repeats: int, say=print) -> tuple[list[Run], dict[str, list[Run]]]:
-    """The floor and every chapter, one after the other, `repeats` rounds (noise hits all alike)."""
-    books = chapters()
-    floor: list[Run] = []
-    runs: dict[str, list[Run]] = {name: [] for name in books}
-    asyncio.run(run_notebook(floor_notebook()))  # warm the disk cache; not counted
-    for round_ in range(1, repeats + 1):
-        floor.append(asyncio.run(run_notebook(floor_notebook()))[0])
-        say(f"  round {round_}/{repeats}: floor {floor[-1].seconds:.1f} s")
+def time_chapters(rounds: int, say=print) -> dict[str, list[Pair]]:
+    """Every chapter once a round, each run right next to a floor run of its own (a pair), so the
+    load a ratio sees is the same on both sides. The order within the pairs flips every round (floor
+    first, then chapter first): a machine speeding up or slowing down favours neither side."""
+    books, floor_nb = chapters(), floor_notebook()
+
+    def execute(nb: nbformat.NotebookNode) -> Run:
+        return asyncio.run(run_notebook(nb))[0]
+
+    execute(floor_nb)  # warm the disk cache; not counted
+    pairs: dict[str, list[Pair]] = {name: [] for name in books}
+    for round_ in range(1, rounds + 1):
+        floor_first = round_ % 2 == 1
         for name, nb in books.items():
-            runs[name].append(asyncio.run(run_notebook(nb))[0])
-            say(f"  round {round_}/{repeats}: {name} {runs[name][-1].seconds:.1f} s")
-    return floor, runs
+            if floor_first:
+                floor = execute(floor_nb)
+                chapter = execute(nb)
+            else:
+                chapter = execute(nb)
+                floor = execute(floor_nb)
+            pairs[name].append(pair := Pair(chapter, floor, floor_first))
+            say(f"  round {round_}/{rounds}: {name} {chapter.seconds:.1f} s, "
+                f"floor {floor.seconds:.1f} s, ratio {pair.ratio:.2f}")
+    return pairs
 
 
 async def _suite(workers: int) -> float:

@@ -1,10 +1,9 @@
-"""The benchmark's arithmetic and its Markdown: medians, percentiles, ratios, the tables, the targets,
-and the README block it rewrites. Pure functions, so tests/test_bench.py can check them."""
+"""The benchmark's arithmetic and its Markdown: medians, percentiles, per-pair ratios, the tables, the
+targets, and the README block it rewrites. Pure functions, so tests/test_bench.py can check them."""
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -54,14 +53,6 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
     return "\n".join(lines)
 
 
-def replace_block(text: str, block: str, start: str = README_START, end: str = README_END) -> str:
-    """Put `block` between the start and end markers of `text`, keeping the markers."""
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    if len(pattern.findall(text)) != 1:
-        raise ValueError(f"the text must hold exactly one {start} … {end} pair; add the markers first.")
-    return pattern.sub(lambda _: f"{start}\n{block.strip()}\n{end}", text)
-
-
 # ------------------------------------------------------------------ results of one run
 
 
@@ -71,6 +62,20 @@ class Run:
 
     seconds: float
     peak_mb: float
+
+
+@dataclass
+class Pair:
+    """A chapter's run and the floor run right next to it: both see the same load, so their ratio holds
+    on a busy machine where either time alone does not."""
+
+    chapter: Run
+    floor: Run
+    floor_first: bool
+
+    @property
+    def ratio(self) -> float:
+        return ratio(self.chapter.seconds, self.floor.seconds)
 
 
 @dataclass
@@ -99,8 +104,7 @@ class Results:
 
     date: str
     machine: str
-    floor: list[Run]
-    chapters: dict[str, list[Run]]
+    chapters: dict[str, list[Pair]]
     suite_seconds: float
     suite_workers: int
     explorers: list[Explorer]
@@ -111,14 +115,31 @@ class Results:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def floor(self) -> list[Run]:
+        return [pair.floor for pairs in self.chapters.values() for pair in pairs]
+
+    @property
     def floor_seconds(self) -> float:
         return median([run.seconds for run in self.floor])
 
+    @property
+    def pairs(self) -> int:
+        return min(len(pairs) for pairs in self.chapters.values())
+
     def chapter_seconds(self, name: str) -> float:
-        return median([run.seconds for run in self.chapters[name]])
+        return median([pair.chapter.seconds for pair in self.chapters[name]])
+
+    def chapter_ratio(self, name: str) -> float:
+        """The median of the chapter's per-pair ratios (not the ratio of the median times)."""
+        return median([pair.ratio for pair in self.chapters[name]])
+
+    def chapter_spread(self, name: str) -> tuple[float, float]:
+        """The lowest and the highest of the chapter's per-pair ratios."""
+        ratios = [pair.ratio for pair in self.chapters[name]]
+        return min(ratios), max(ratios)
 
     def chapter_peak(self, name: str) -> float:
-        return max(run.peak_mb for run in self.chapters[name])
+        return max(pair.chapter.peak_mb for pair in self.chapters[name])
 
     @property
     def floor_sum(self) -> float:
@@ -138,19 +159,25 @@ def _minutes(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
+def _spread(low_high: tuple[float, float]) -> str:
+    return f"{low_high[0]:.2f}–{low_high[1]:.2f}"
+
+
 def chapter_table(results: Results) -> str:
     floor = results.floor_seconds
     rows = [["floor: a kernel that imports TensorFlow, PyTorch, matplotlib, ipywidgets", _s(floor), "1.00",
-             f"{max(r.peak_mb for r in results.floor):.0f}", ""]]
+             "", f"{max(run.peak_mb for run in results.floor):.0f}", ""]]
     for name in results.chapters:
-        seconds, peak = results.chapter_seconds(name), results.chapter_peak(name)
-        share = ratio(seconds, floor)
-        rows.append([name, _s(seconds), f"{share:.2f}", f"{peak:.0f}",
+        share, peak = results.chapter_ratio(name), results.chapter_peak(name)
+        rows.append([name, _s(results.chapter_seconds(name)), f"{share:.2f}",
+                     _spread(results.chapter_spread(name)), f"{peak:.0f}",
                      mark(share <= CHAPTER_RATIO and peak <= PEAK_MB)])
+    # The suite has no floor run of its own beside it: it is set against the median floor.
     rows.append([f"all {len(results.chapters)} chapters at once ({results.suite_workers} in parallel)",
-                 _s(results.suite_seconds), f"{ratio(results.suite_seconds, floor):.2f}", "",
+                 _s(results.suite_seconds), f"{ratio(results.suite_seconds, floor):.2f}", "", "",
                  mark(results.suite_seconds <= results.floor_sum)])
-    headers = ["Notebook, fresh kernel", "Time (s)", "× floor", "Peak memory (MB)", "Target"]
+    headers = ["Notebook, fresh kernel", "Time (s), median", "× floor, median of pairs",
+               f"× floor, min–max of {results.pairs} pairs", "Peak memory (MB)", "Target"]
     return markdown_table(headers, rows)
 
 
@@ -167,14 +194,15 @@ def explorer_table(results: Results) -> str:
 
 def targets(results: Results) -> list[tuple[str, str, str, bool | None]]:
     """(target, limit, measured, met) for every target of the issue; met is None when not measured."""
-    floor = results.floor_seconds
-    worst_ratio = max(ratio(results.chapter_seconds(n), floor) for n in results.chapters)
+    worst = max(results.chapters, key=results.chapter_ratio)
+    worst_ratio = results.chapter_ratio(worst)
     worst_peak = max(results.chapter_peak(n) for n in results.chapters)
     slowest = max(results.explorers, key=lambda e: median(e.update_ms))
     slowest_ms = median(slowest.update_ms)
     least = min(results.explorers, key=lambda e: e.speedup)
     rows: list[tuple[str, str, str, bool | None]] = [
-        ("every chapter's time ÷ import floor", f"≤ {CHAPTER_RATIO:g}", f"at most {worst_ratio:.2f}",
+        ("every chapter's time ÷ import floor, median of pairs", f"≤ {CHAPTER_RATIO:g}",
+         f"at most {worst_ratio:.2f} ({worst}, pairs {_spread(results.chapter_spread(worst))})",
          worst_ratio <= CHAPTER_RATIO),
         ("whole suite, in parallel", f"≤ sum of floors ({_s(results.floor_sum)} s)",
          f"{_s(results.suite_seconds)} s", results.suite_seconds <= results.floor_sum),

@@ -10,7 +10,6 @@ Run `python tools/contents.py` after adding or renaming a chapter; `--check` onl
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import quote
 import nbformat
 
 from tools import regenerate
+from tools.project import replace_block
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -100,9 +100,7 @@ def expected_files() -> dict[Path, str]:
     items = chapters()
     out: dict[Path, str] = {}
     readme = README.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
-    block = f"{README_START}\n{table(items, 'notebooks/', launch=True)}\n{README_END}"
-    out[README] = pattern.sub(lambda _: block, readme)
+    out[README] = replace_block(readme, table(items, "notebooks/", launch=True), README_START, README_END)
     for index, ch in enumerate(items):
         nb = nbformat.read(ch.path, as_version=4)
         if ch.name == START:
