@@ -16,7 +16,6 @@ sizes would share those pages with processes outside the session (other tests ru
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,8 +153,9 @@ def table(peaks: dict[str, Moment]) -> str:
 def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MEM_LIMIT", str(BINDER_MEMORY))  # as JupyterHub tells the server on Binder
     with lab_server(ROOT / "notebooks", tmp_path) as (base, token), chromium(sync_api) as browser:
-        port = re.search(r":(\d+)$", base).group(1)
-        server = next(p for p in psutil.Process().children() if f"--port={port}" in p.cmdline())
+        # The server is the child started on this test's folder (it picked its own port).
+        root = f"--ServerApp.root_dir={tmp_path / 'notebooks'}"
+        server = next(p for p in psutil.Process().children() if root in p.cmdline())
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         with Peaks(server) as peaks:
             peaks.enter("JupyterLab started, nothing open")
