@@ -233,10 +233,16 @@ def test_the_printed_link_opens_the_course_map_without_noise(newcomer_lab):
 
 def _wait_for_a_connected_idle_kernel(base: str, token: str) -> None:
     """Until the server reports the notebook's kernel idle with the page connected to it."""
-    deadline = time.monotonic() + 120
+    deadline, kernels = time.monotonic() + 120, []
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as answer:
-            kernels = json.load(answer)
+        try:
+            with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as answer:
+                kernels = json.load(answer)
+        except urllib.error.HTTPError as error:
+            # jupyter_server answers 500 while a kernel it lists is still starting (its last_activity
+            # is not set yet); that kernel is not ready, so ask again.
+            if error.code != 500:
+                raise
         if any(k["connections"] > 0 and k["execution_state"] == "idle" for k in kernels):
             return
         time.sleep(0.2)
