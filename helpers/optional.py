@@ -135,12 +135,12 @@ class CellState:
 def said(error: BaseException, made: tuple[str, ...]) -> bool:
     """Show `error` as the install sentence and return True when a missing library caused it (the cell then
     counts as done); False for any other error, which the cell raises as usual."""
-    library = error.name if isinstance(error, MissingLibrary) else None
-    if isinstance(error, NameError) and not isinstance(error, MissingLibrary):
-        library = _unmade.get(error.name)
-        if library is not None:
-            error = MissingLibrary(missing_sentence(library, needs=error.name), name=library)
-    if library is None:
+    if isinstance(error, MissingLibrary):
+        library = error.name
+    elif isinstance(error, NameError) and error.name in _unmade:
+        library = _unmade[error.name]
+        error = MissingLibrary(missing_sentence(library, needs=error.name), name=library)
+    else:
         return False
     for name in made:
         _unmade.setdefault(name, library)

@@ -12,7 +12,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 # conda-forge name -> PyPI name, where they differ
 CONDA_TO_PIP = {
     "pytorch-cpu": "torch",

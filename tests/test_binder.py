@@ -20,8 +20,8 @@ from packaging.specifiers import SpecifierSet
 
 from tests import package_lists
 from tests.repo_copy import copy_tracked
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^)\s\"']+")
 
 

@@ -7,14 +7,8 @@ import ipywidgets as widgets
 import pytest
 
 from helpers.explorer import EXPLORERS
+from tools.bench_explorers import controls
 from tools.project import explorer_chapters
-
-
-def shown_controls(widget: widgets.Widget) -> list[widgets.Widget]:
-    found = [widget]
-    for child in getattr(widget, "children", ()):
-        found += shown_controls(child)
-    return found
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
@@ -22,7 +16,7 @@ def test_the_tour_moves_the_control_a_learner_moves_first_from_where_it_starts(n
     """The browser tests move the first slider, else the menu, else the toggle; the tour names the same
     control, and its keywords start the explorer with that control at the value asked for."""
     registered = EXPLORERS[name]
-    shown = shown_controls(registered.build())
+    shown = controls(registered.build())
     kinds = (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.ToggleButtons)
     first = next(w for kind in kinds for w in shown if isinstance(w, kind))
     value = registered.tour.values[-1]

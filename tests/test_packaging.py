@@ -10,11 +10,11 @@ import sys
 import tomllib
 from packaging.requirements import Requirement
 
+from helpers import SERVER_SIDE  # run in the Jupyter server, which JupyterLab brings
 from tools.project import ROOT
 
 # Import name -> the declared distribution that brings it, where they differ.
 DISTRIBUTION = {"tensorflow": "tensorflow-cpu", "IPython": "ipywidgets"}
-SERVER_SIDE = {"kernels"}  # helpers/kernels.py runs in the Jupyter server, which JupyterLab brings
 
 
 def imported_libraries() -> set[str]:

@@ -15,9 +15,9 @@ from packaging.specifiers import SpecifierSet
 
 from tests import package_lists
 from tools import contents
-from tools.project import ROOT
+from tools.project import ROOT, chapter_paths, is_solution
 
-CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = chapter_paths()
 LESSONS = [p for p in CHAPTERS if not p.name.startswith("00_")]
 
 
@@ -97,7 +97,7 @@ def test_chapter_anatomy(path):
 def _solutions(path: Path) -> list[str]:
     blocks = []
     for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "markdown" and "<summary><b>Solution" in cell.source:
+        if is_solution(cell):
             blocks.append(re.findall(r"```python\n(.*?)```", cell.source, re.S))
     return [code for group in blocks for code in group]
 

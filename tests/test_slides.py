@@ -9,8 +9,9 @@ import nbformat
 import pytest
 
 from tools import slides
+from tools.project import chapter_paths
 
-CHAPTERS = slides.notebooks()
+CHAPTERS = chapter_paths()
 
 
 def test_slide_metadata_is_fresh():

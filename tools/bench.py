@@ -23,10 +23,8 @@ from pathlib import Path
 
 from tools import bench_browser, bench_kernel
 from tools.bench_report import README_END, README_START, Results, median, report
-from tools.project import replace_block
+from tools.project import README, ROOT, replace_block
 
-ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
 OUTPUT = ROOT / "docs" / "benchmark.md"
 TEST_LOG = ROOT / "build" / "bench" / "make-test.log"
 

@@ -12,7 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
+
 CHAPTER = "01_gradient_tape.ipynb"
 
 # In the page: note when a key goes down on the slider, and when the picture that answers it is on screen.

@@ -15,9 +15,8 @@ import psutil
 from nbclient import NotebookClient
 
 from tools.bench_report import Explorer, Pair, Run
+from tools.project import NOTEBOOKS, ROOT, chapter_paths
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 LOG = ROOT / "build" / "bench" / "kernels.log"
 # The floor: what every chapter pays before its first line of teaching.
 FLOOR_CODE = "import tensorflow, torch, matplotlib.pyplot, ipywidgets"
@@ -77,7 +76,7 @@ def floor_notebook() -> nbformat.NotebookNode:
 
 
 def chapters() -> dict[str, nbformat.NotebookNode]:
-    return {p.stem: nbformat.read(p, as_version=4) for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))}
+    return {p.stem: nbformat.read(p, as_version=4) for p in chapter_paths()}
 
 
 def time_chapters(rounds: int, say=print) -> dict[str, list[Pair]]:

@@ -18,11 +18,8 @@ from urllib.parse import quote
 import nbformat
 
 from tools import regenerate
-from tools.project import replace_block
+from tools.project import README, chapter_paths, replace_block
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-README = ROOT / "README.md"
 START = "00_start_here.ipynb"
 # The GitHub repository Binder builds from; one place to change when the collection moves.
 REPOSITORY = "learn-autodiff/gradient-tapes"
@@ -63,7 +60,7 @@ def binder_badge(labpath: str = f"notebooks/{START}") -> str:
 def chapters() -> list[Chapter]:
     """Every notebook in teaching order, with the title and goal of its first cell."""
     found = []
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in chapter_paths():
         lines = [line.strip() for line in nbformat.read(path, as_version=4).cells[0].source.splitlines()]
         heading = lines[0].lstrip("# ").strip()
         number, _, title = heading.partition("·")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.project import ROOT
 
 
 def stale(expected: dict[Path, str]) -> list[str]:

@@ -30,9 +30,8 @@ from pathlib import Path
 import nbformat
 
 from tools import regenerate
+from tools.project import ROOT, chapter_paths
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 # Fetched once from the npm registry into build/vendor, then inlined into every deck.
 VENDOR = {"reveal.js": "reveal.js@4.0.2", "mathjax": "mathjax@3.2.2"}
 INLINED = {
@@ -199,12 +198,8 @@ def expected(path: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def notebooks() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-
-
 def expected_files() -> dict[Path, str]:
-    return {p: expected(p) for p in notebooks()}
+    return {p: expected(p) for p in chapter_paths()}
 
 
 def stale() -> list[str]:
@@ -385,7 +380,7 @@ def export(target: Path) -> list[Path]:
     )
     deck = {**vendor(), "width": SLIDE[0], "height": SLIDE[1], "image_max": IMAGE_MAX}
     written = []
-    for path in notebooks():
+    for path in chapter_paths():
         nb = deck_notebook(nbformat.read(path, as_version=4))
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}, "deck": deck})
         written.append(target / f"{path.stem}.slides.html")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.jupyterlab import chromium, lab_server, require_chromium
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
 
 

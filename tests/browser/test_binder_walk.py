@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import psutil
 
@@ -35,9 +34,9 @@ from tests.browser.jupyterlab import (
     run_all,
     wait_for_cells,
 )
+from tools.project import ROOT, chapter_names
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = chapter_names()
 SCREENSHOTS = ROOT / "build" / "screenshots"
 REPORT = ROOT / "build" / "binder-walk.md"
 BINDER_MEMORY = 2 * 1024**3  # MEM_LIMIT of a mybinder.org session: 2G, which JupyterHub reads as GiB

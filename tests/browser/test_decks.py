@@ -16,11 +16,11 @@ import pytest
 
 from tests.browser.jupyterlab import require_chromium
 from tools import slides
-from tools.project import ROOT
+from tools.project import ROOT, chapter_paths
 
 SCREENSHOTS = ROOT / "build" / "screenshots" / "decks"
 SCREEN = {"width": 1280, "height": 720}
-CHAPTERS = [path.stem for path in slides.notebooks()]
+CHAPTERS = [path.stem for path in chapter_paths()]
 WIDGET_VIEW = slides.WIDGET_VIEW
 
 require_chromium()  # without Chromium the module is skipped (a failure under CI)

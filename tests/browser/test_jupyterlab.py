@@ -21,9 +21,8 @@ from tests.browser.jupyterlab import (
     open_and_run,
     require_chromium,
 )
-from tools.project import chapter_names, explorers_shown
+from tools.project import ROOT, chapter_names, explorers_shown
 
-ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = chapter_names()
 SCREENSHOTS = ROOT / "build" / "screenshots"
 

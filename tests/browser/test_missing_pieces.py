@@ -8,13 +8,12 @@ Skipped with a reason when Chromium is absent; under CI (CI=true) an absent brow
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.browser.jupyterlab import ERROR_OUTPUT, lab_server, open_and_run, require_chromium
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 WIDGET_MANAGER = "@jupyter-widgets/jupyterlab-manager"
 

@@ -21,9 +21,9 @@ from tests.browser.jupyterlab import (
     require_chromium,
 )
 from tools import slides
-from tools.project import ROOT
+from tools.project import ROOT, chapter_names, chapter_paths
 
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = chapter_names()
 SCREENSHOTS = ROOT / "build" / "screenshots" / "presentation"
 
 require_chromium()  # without Chromium the module is skipped (a failure under CI)
@@ -71,7 +71,7 @@ def presenting_lab(tmp_path_factory):
     """The chapters with the README's presentation line in their setup cell."""
     copies = tmp_path_factory.mktemp("presenting") / "notebooks"
     copies.mkdir()
-    for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+    for path in chapter_paths():
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
