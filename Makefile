@@ -64,6 +64,7 @@ notebooks: contents
 
 contents: setup
 	$(BIN)/python tools/contents.py
+	$(BIN)/python -m tests.learner_mistakes  # docs/learner-mistakes.md
 	$(BIN)/python tools/slides.py
 
 # Lecturers: reveal.js decks that open offline (build/slides), and copies without solutions.

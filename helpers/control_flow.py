@@ -33,9 +33,7 @@ from helpers.values import (
 )
 from helpers.widget_figure import FigureImage
 
-__all__ = [
-    "loop_explorer", "plot_loop_derivatives", "plot_loop_slopes", "plot_tape_derivative", "torch_graph_nodes"
-]
+__all__ = ["loop_explorer", "plot_loop_derivatives", "plot_loop_slopes", "plot_tape_derivative"]
 
 SEED_RULE = "1 < i < 5"
 MAX_STEPS = 20
@@ -118,24 +116,6 @@ def tape_loop_derivative(x: Any, y: Any, when: Callable[[int], Any] | None = Non
 def power_rule(x: float, k: int) -> float:
     """The hand derivative of x^k: k·x^(k−1), and 0 for the constant x^0 = 1."""
     return 0.0 if k == 0 else k * x ** (k - 1)
-
-
-def torch_graph_nodes(output: Any) -> list[str]:
-    """The names of the operations PyTorch recorded for `output`, from the output back to the inputs."""
-    if not hasattr(output, "grad_fn"):
-        raise LearnerInputError(
-            f"Pass the PyTorch tensor a computation produced, not {describe(output)}; "
-            f"its .grad_fn is where the recorded graph starts."
-        )
-    names, todo, seen = [], [output.grad_fn], []
-    while todo:  # depth first, so a chain reads from the output back to the input
-        node = todo.pop()
-        if node is None or any(node is old for old in seen):
-            continue
-        seen.append(node)
-        names.append(type(node).__name__)
-        todo.extend(reversed([child for child, _ in node.next_functions]))
-    return names
 
 
 def plot_tape_derivative(
@@ -300,16 +280,16 @@ class LoopExplorer(Explorer):
             self.boxes.append(box)
             self.labels.append(chain_ax.text(i + 0.425, 0.5, "", ha="center", va="center", fontsize=10))
             chain_ax.text(i + 0.425, 1.2, f"i={i}", ha="center", va="center", fontsize=9)
-        (self._curve,) = self.ax.plot([], [], label="output as a function of x")
-        (self._tangent,) = self.ax.plot([], [], "--", label="tangent, slope from the tape")
-        (self._point,) = self.ax.plot([], [], "o", color="black")
+        (self.curve,) = self.ax.plot([], [], label="output as a function of x")
+        (self.tangent,) = self.ax.plot([], [], "--", label="tangent, slope from the tape")
+        (self.point,) = self.ax.plot([], [], "o", color="black")
         self.ax.set_xlim(low, high)
         self.ax.set_xlabel("x")
         self.ax.grid(alpha=0.3)
         self.ax.legend(loc="upper left", fontsize=9)
         # What _update changes; a new y range (another power of x) redraws everything.
-        self.picture.moving(*self.boxes, *self.labels, self.chain_ax.title, self._curve, self._tangent,
-                            self._point, self.ax.title)
+        self.picture.moving(*self.boxes, *self.labels, self.chain_ax.title, self.curve, self.tangent,
+                            self.point, self.ax.title)
 
         self.x = slider("x", point, low, high)
         self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description="loop count y")
@@ -336,9 +316,9 @@ class LoopExplorer(Explorer):
         )
         ys = self.grid**k
         y0 = x0**k
-        self._curve.set_data(self.grid, ys)
-        self._tangent.set_data(self.grid, y0 + self.derivative * (self.grid - x0))
-        self._point.set_data([x0], [y0])
+        self.curve.set_data(self.grid, ys)
+        self.tangent.set_data(self.grid, y0 + self.derivative * (self.grid - x0))
+        self.point.set_data([x0], [y0])
         self.ax.set_ylim(*padded(ys))
         self.ax.set_title(
             f"output = {_power_text(k)}: derivative at x = {x0:.2f} is {self.derivative:.4g}", fontsize=10

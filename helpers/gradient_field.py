@@ -60,21 +60,21 @@ class GradientPicture:
         self.arrow_scale = 1.0
         self.gradient = (float("nan"), float("nan"))
         self.value = float("nan")
-        self._contours: Any = None
+        self.contours: Any = None
         self._field: Any = None
         span = min(xlim[1] - xlim[0], ylim[1] - ylim[0])
         self._along_half_length = 0.18 * span
-        (self._along,) = ax.plot(
+        (self.along,) = ax.plot(
             [], [], "--", color="0.25", lw=1.2, label="along the contour (f stays level)"
         )
-        self._arrow = ax.annotate(
+        self.arrow = ax.annotate(
             "", xy=(0.0, 0.0), xytext=(0.0, 0.0), annotation_clip=False, zorder=5,
             arrowprops={"arrowstyle": "-|>", "color": "crimson", "lw": 2.5, "mutation_scale": 20},
         )
-        self._arrow.arrow_patch.set_clip_box(ax.bbox)
-        self._arrow.arrow_patch.set_clip_on(True)
+        self.arrow.arrow_patch.set_clip_box(ax.bbox)
+        self.arrow.arrow_patch.set_clip_on(True)
         (self._arrow_key,) = ax.plot([], [], color="crimson", lw=2.5, label="gradient (uphill)")
-        (self._point,) = ax.plot([], [], "o", color="black", zorder=6)
+        (self.point,) = ax.plot([], [], "o", color="black", zorder=6)
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         ax.set_aspect("equal")  # so that "perpendicular" looks perpendicular
@@ -86,13 +86,13 @@ class GradientPicture:
         """Draw the contours (and the faint field) of a new function, once."""
         zs = surface(f, self.xs, self.ys)
         self.f, self.label = f, label
-        if self._contours is not None:
-            self._contours.remove()
+        if self.contours is not None:
+            self.contours.remove()
         if self._field is not None:
             self._field.remove()
             self._field = None
-        self._contours = self.ax.contour(self.xs, self.ys, zs, levels=12, cmap="viridis", linewidths=1.0)
-        self.ax.clabel(self._contours, fontsize=7, fmt="%.3g")
+        self.contours = self.ax.contour(self.xs, self.ys, zs, levels=12, cmap="viridis", linewidths=1.0)
+        self.ax.clabel(self.contours, fontsize=7, fmt="%.3g")
         coarse = np.meshgrid(np.linspace(*self.xlim, 11), np.linspace(*self.ylim, 11))
         dx, dy = tf_partials_on_grid(f, *coarse)
         norms = np.hypot(*tf_partials_on_grid(f, self.xs, self.ys))
@@ -118,23 +118,23 @@ class GradientPicture:
         self.value = float(surface(self.f, np.array([[x0]]), np.array([[y0]]))[0, 0])
         gx, gy = self.gradient
         norm = math.hypot(gx, gy)
-        self._point.set_data([x0], [y0])
-        self._arrow.xyann = (x0, y0)
-        self._arrow.xy = (x0 + self.arrow_scale * gx, y0 + self.arrow_scale * gy)
-        self._arrow.set_visible(norm > 0)
+        self.point.set_data([x0], [y0])
+        self.arrow.xyann = (x0, y0)
+        self.arrow.xy = (x0 + self.arrow_scale * gx, y0 + self.arrow_scale * gy)
+        self.arrow.set_visible(norm > 0)
         if norm > 0:
             ux, uy = -gy / norm, gx / norm  # a quarter turn from the gradient: along the contour
             r = self._along_half_length
-            self._along.set_data([x0 - r * ux, x0 + r * ux], [y0 - r * uy, y0 + r * uy])
+            self.along.set_data([x0 - r * ux, x0 + r * ux], [y0 - r * uy, y0 + r * uy])
         else:
-            self._along.set_data([], [])
+            self.along.set_data([], [])
         self.ax.set_title(
             f"f(x, y) = {self.label} at ({x0:.2f}, {y0:.2f}):  ∇f = ({gx:.3g}, {gy:.3g})", fontsize=10
         )
 
     def point_artists(self) -> list[Any]:
         """What set_point changes; everything else changes only with set_function."""
-        return [self._along, self._arrow, self._point, self.ax.title]
+        return [self.along, self.arrow, self.point, self.ax.title]
 
 
 def plot_gradient_field(

@@ -40,7 +40,7 @@ from helpers.values import (
     to_array,
 )
 
-__all__ = ["as_png", "compare_graphs", "tf_graph", "torch_graph"]
+__all__ = ["as_png", "compare_graphs", "tf_graph", "torch_graph", "torch_graph_nodes"]
 
 # torchviz's node attributes, so both frameworks' pictures look alike.
 NODE_ATTR = {
@@ -188,13 +188,22 @@ _TORCHVIZ_KIND = {"lightblue": "source", "darkolivegreen1": "output", "darkolive
                   "orange": "constant", None: "op"}
 
 
-def torch_structure(y: Any, params: Mapping[str, Any] | None = None, name: str = "y") -> Graph:
-    """The nodes and edges torchviz finds behind `y`, renamed pt0, pt1, ... in torchviz's order."""
+def torch_structure(
+    y: Any, params: Mapping[str, Any] | None = None, name: str = "y", caller: str = "torch_graph"
+) -> Graph:
+    """The nodes and edges torchviz finds behind `y`, renamed pt0, pt1, ... in torchviz's order.
+
+    torchviz walks `y.grad_fn` depth first, each backward function before the ones feeding it,
+    so the grey boxes read from the output back to the inputs.
+    """
     torch = require("torch")
     torchviz = require("torchviz")
 
     if not isinstance(y, torch.Tensor):
-        raise LearnerInputError(f"torch_graph needs the PyTorch result y itself, but it got {describe(y)}.")
+        raise LearnerInputError(
+            f"{caller} needs the PyTorch result y itself, but it got {describe(y)}; "
+            f"its .grad_fn is where the recorded graph starts."
+        )
     if y.grad_fn is None and is_integer_valued(y):
         raise LearnerInputError(
             f"y is {describe(y)}, and autograd records nothing for integers: compute y from an input "
@@ -255,6 +264,17 @@ def torch_graph(
     are kept inside the backward functions, so torchviz does not draw them.
     """
     return _draw(torch_structure(y, params, name), _check_rankdir(rankdir))
+
+
+def torch_graph_nodes(y: Any) -> list[str]:
+    """The names of the backward functions PyTorch recorded for `y`, from the output back to the inputs.
+
+    A result that depends on no input with requires_grad=True recorded nothing: the list is empty.
+    """
+    torch = require("torch")
+    if isinstance(y, torch.Tensor) and y.grad_fn is None:
+        return []
+    return torch_structure(y, caller="torch_graph_nodes").labels("op")
 
 
 def as_png(dot: Any) -> Any:

@@ -393,12 +393,12 @@ class PitfallExplorer(Explorer):
         self.picture = FigureImage(figsize=(6.0, 2.0))
         self.image = self.picture.image
         self.ax = self.picture.figure.subplots()
-        self._bars = self.ax.barh([1, 0], [0.0, 0.0], color=["#d62728", "#2ca02c"], height=0.6)
-        self._labels = [self.ax.text(0, y, "", va="center") for y in (1, 0)]
+        self.bars = self.ax.barh([1, 0], [0.0, 0.0], color=["#d62728", "#2ca02c"], height=0.6)
+        self.labels = [self.ax.text(0, y, "", va="center") for y in (1, 0)]
         self.ax.set_yticks([1, 0], ["this code", "by hand"])
         self.ax.set_xlabel("gradient")
         # What _update changes; new x limits (a larger gradient) redraw everything.
-        self.picture.moving(*self._bars, *self._labels, self.ax.title)
+        self.picture.moving(*self.bars, *self.labels, self.ax.title)
 
         self.pitfall = widgets.Dropdown(options=labels, value=start, description="pitfall")
         self.version = widgets.ToggleButtons(options=list(VERSIONS), value=_version(version))
@@ -423,12 +423,12 @@ class PitfallExplorer(Explorer):
             f"Cause: {html.escape(pitfall.cause)}. Fix: {html.escape(pitfall.fix)}."
         )
         got = self.outcome.grad if self.outcome.grad is not None else 0.0
-        self._bars[0].set_width(got)
-        self._bars[0].set_color(colour)
-        self._bars[1].set_width(pitfall.expected)
+        self.bars[0].set_width(got)
+        self.bars[0].set_color(colour)
+        self.bars[1].set_width(pitfall.expected)
         right = max(abs(got), abs(pitfall.expected), 1.0) * 1.45
         self.ax.set_xlim(0, right)
-        for text, width, words in zip(self._labels, (got, pitfall.expected),
+        for text, width, words in zip(self.labels, (got, pitfall.expected),
                                       (self.outcome.short(), f"{pitfall.expected:.4g}"), strict=True):
             text.set_position((width + 0.02 * right, text.get_position()[1]))
             text.set_text(words)

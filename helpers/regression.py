@@ -253,8 +253,8 @@ class RegressionExplorer(Explorer):
         self.ax_loss, self.ax_fit, self.ax_path = self.picture.figure.subplots(1, 3)
         self._draw_static()
         # What _update changes; new loss-axis limits redraw everything.
-        self.picture.moving(self._path, self._start, self._loss, self._line, self.ax_loss.title,
-                            self.ax_fit.title)
+        self.picture.moving(self.descent, self.start_point, self.loss_curve, self.fit_line,
+                            self.ax_loss.title, self.ax_fit.title)
 
         self.lr = slider("learning rate", lr, 0.01, 0.6, 0.01)
         self.steps = widgets.IntSlider(value=steps, min=1, max=300, description="steps")
@@ -267,8 +267,8 @@ class RegressionExplorer(Explorer):
         levels = np.geomspace(L.min() + 1e-3, L.max(), 15)
         self.ax_path.contour(W, B, L, levels=levels, cmap="viridis", linewidths=0.8)
         self.ax_path.plot([self.best[0]], [self.best[1]], "*", color="black", ms=12)
-        (self._path,) = self.ax_path.plot([], [], ".-", color="tab:red", ms=3, lw=1)
-        (self._start,) = self.ax_path.plot([], [], "o", color="tab:red")
+        (self.descent,) = self.ax_path.plot([], [], ".-", color="tab:red", ms=3, lw=1)
+        (self.start_point,) = self.ax_path.plot([], [], "o", color="tab:red")
         self.ax_path.set_xlim(*self.W_RANGE)
         self.ax_path.set_ylim(*self.B_RANGE)
         self.ax_path.set_xlabel("w")
@@ -277,16 +277,16 @@ class RegressionExplorer(Explorer):
 
         # A log axis cannot show 0, which data on an exact line reach: losses are drawn down to a floor.
         self.loss_floor = 1e-12 * max(float(np.mean(self.y**2)), 1.0)
-        (self._loss,) = self.ax_loss.plot([], [], color="tab:red")
+        (self.loss_curve,) = self.ax_loss.plot([], [], color="tab:red")
         self.ax_loss.axhline(max(self.best_loss, self.loss_floor), color="black", ls=":", lw=1)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlabel("step")
         self.ax_loss.set_ylabel("loss (MSE)")
 
         self.ax_fit.plot(self.x, self.y, "o", ms=4, alpha=0.6)
-        self._grid = np.array([self.x.min(), self.x.max()])
-        self.ax_fit.plot(self._grid, self.best[0] * self._grid + self.best[1], ":", color="black", lw=1)
-        (self._line,) = self.ax_fit.plot([], [], color="tab:red", lw=2)
+        self.fit_grid = np.array([self.x.min(), self.x.max()])
+        self.ax_fit.plot(self.fit_grid, self.best[0] * self.fit_grid + self.best[1], ":", color="black", lw=1)
+        (self.fit_line,) = self.ax_fit.plot([], [], color="tab:red", lw=2)
         pad = 0.5 * np.ptp(self.y)
         self.ax_fit.set_ylim(self.y.min() - pad, self.y.max() + pad)
         self.ax_fit.set_xlabel("x")
@@ -302,14 +302,14 @@ class RegressionExplorer(Explorer):
         start = float(self.w0.value), float(self.b0.value)
         self.path = gradient_descent(self.x, self.y, float(self.lr.value), int(self.steps.value), *start)
         w, b, loss = self.final
-        self._path.set_data(self.path.w, self.path.b)
-        self._start.set_data([self.path.w[0]], [self.path.b[0]])
+        self.descent.set_data(self.path.w, self.path.b)
+        self.start_point.set_data([self.path.w[0]], [self.path.b[0]])
         shown = np.maximum(self.path.loss, self.loss_floor)
-        self._loss.set_data(np.arange(len(shown)), shown)
+        self.loss_curve.set_data(np.arange(len(shown)), shown)
         self.ax_loss.set_xlim(0, max(int(self.steps.value), 1))
         low = max(min(shown.min(), self.best_loss), self.loss_floor)
         self.ax_loss.set_ylim(low / 2, max(shown.max(), self.best_loss) * 2)
-        self._line.set_data(self._grid, w * self._grid + b)
+        self.fit_line.set_data(self.fit_grid, w * self.fit_grid + b)
         self.ax_loss.set_title(f"loss after {self.path.steps} steps: {loss:.4g}", fontsize=10)
         self.ax_fit.set_title(f"y = {w:.3f}·x + {b:.3f}", fontsize=10)
         lr = float(self.lr.value)

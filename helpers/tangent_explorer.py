@@ -36,41 +36,41 @@ class TangentExplorer(FunctionAndXExplorer):
         self.picture = FigureImage()
         self.image = self.picture.image
         self.ax = self.picture.figure.subplots()
-        (self._curve,) = self.ax.plot([], [], label="f(x)")
-        (self._tangent,) = self.ax.plot([], [], "--", label="tangent")
-        (self._point,) = self.ax.plot([], [], "o", color="black")
+        (self.curve,) = self.ax.plot([], [], label="f(x)")
+        (self.tangent,) = self.ax.plot([], [], "--", label="tangent")
+        (self.point,) = self.ax.plot([], [], "o", color="black")
         self.ax.set_xlim(low, high)
         self.ax.set_xlabel("x")
         self.ax.grid(alpha=0.3)
-        self.picture.moving(self._tangent, self._point, self.ax.title)  # what a step of x changes
+        self.picture.moving(self.tangent, self.point, self.ax.title)  # what a step of x changes
 
         self.build_controls(x, low, high)
 
     def _new_function(self, _change: Any = None) -> None:
         ys = curve(self.f, self.grid)
-        self._curve.set_data(self.grid, ys)
-        self._curve.set_label(f"f(x) = {self.function.value}")
+        self.curve.set_data(self.grid, ys)
+        self.curve.set_label(f"f(x) = {self.function.value}")
         self.ax.legend(loc="upper left")
         self.ax.set_ylim(*padded(ys))
         self.picture.invalidate()
         self._new_x()
 
     def _new_x(self, change: Any = None) -> None:
-        if self.redrawn_if_changed(change, self._curve.get_ydata()):
+        if self.redrawn_if_changed(change, self.curve.get_ydata()):
             return
         x0 = float(self.x.value)
         y0 = float(curve(self.f, np.array([x0]))[0])
         if not np.isfinite(y0):
-            self._tangent.set_data([], [])
-            self._point.set_data([], [])
+            self.tangent.set_data([], [])
+            self.point.set_data([], [])
             self.slope = float("nan")
             self.ax.set_title(f"f(x) = {self.function.value} is not defined at x = {x0:.2f}")
             self.show(f"<b>f is not defined at x = {x0:.2f}</b> (it gives {y0} there), "
                               "so there is no tangent: move the slider to where the curve is drawn.")
             return
         self.slope = tf_derivative(self.f, x0)
-        self._tangent.set_data(self.grid, y0 + self.slope * (self.grid - x0))
-        self._point.set_data([x0], [y0])
+        self.tangent.set_data(self.grid, y0 + self.slope * (self.grid - x0))
+        self.point.set_data([x0], [y0])
         self.ax.set_title(f"f(x) = {self.function.value}: slope at x = {x0:.2f} is {self.slope:.4g}")
         self.show(
             f"<b>f′({x0:.2f}) = {self.slope:.4g}</b> (from tf.GradientTape); "

@@ -137,13 +137,16 @@ def is_integer_valued(value: Any) -> bool:
     return name.startswith(("int", "uint", "bool"))
 
 
+def _integers(value: Any, name: str, write: str) -> LearnerInputError:
+    return LearnerInputError(
+        f"{name} is {describe(value)}. Gradients exist only for floating-point values: write {write}."
+    )
+
+
 def to_point(x: Any, name: str = "x") -> float:
     """One finite floating-point number to differentiate at, with a sentence for every misuse."""
     if is_integer_valued(x):
-        raise LearnerInputError(
-            f"{name} is {describe(x)}. Gradients exist only for floating-point values: "
-            f"write the number with a decimal point (3.0, not 3) or pass dtype=float32."
-        )
+        raise _integers(x, name, "the number with a decimal point (3.0, not 3) or pass dtype=float32")
     array = to_array(x, name)
     if array.size != 1:
         raise LearnerValueError(
@@ -322,10 +325,7 @@ def to_pair(point: Any, name: str = "point") -> tuple[float, float]:
 def to_vector(point: Any, name: str = "point") -> np.ndarray:
     """A 1-D float64 array of finite numbers to differentiate at, with a sentence for every misuse."""
     if is_integer_valued(point):
-        raise LearnerInputError(
-            f"{name} is {describe(point)}. Gradients exist only for floating-point values: "
-            f"write the numbers with a decimal point ([1.0, 2.0], not [1, 2])."
-        )
+        raise _integers(point, name, "the numbers with a decimal point ([1.0, 2.0], not [1, 2])")
     array = to_array(point, name)
     if array.ndim != 1 or array.size == 0:
         raise LearnerValueError(

@@ -1,22 +1,19 @@
 """Shared test set-up.
 
-TensorFlow must be quiet before anything imports it. Notebook kernels started by nbval inherit this
-environment, so set nothing here that changes what a notebook shows (a matplotlib backend, for one).
+TensorFlow is quieted in tests/__init__.py, before anything imports it. Notebook kernels started by
+nbval inherit this environment, so set nothing here that changes what a notebook shows (a matplotlib
+backend, for one).
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers.environment import QUIET_TENSORFLOW
 from tests.repo_copy import snapshot
 from tools.project import NOTEBOOKS, ROOT
-
-os.environ.update(QUIET_TENSORFLOW)
 
 
 class WorkingTreeGuard:

@@ -61,7 +61,7 @@ def test_readme_block_needs_exactly_one_pair_of_markers(text):
 
 def _pairs(*seconds, peak=750.0):
     """Pairs from (chapter, floor) seconds, floor first in every other one as the benchmark runs them."""
-    return [br.Pair(br.Run(chapter, peak), br.Run(floor, 700.0), i % 2 == 0)
+    return [br.Pair(br.Run(chapter, peak, chapter), br.Run(floor, 700.0, floor), i % 2 == 0)
             for i, (chapter, floor) in enumerate(seconds)]
 
 
@@ -84,6 +84,16 @@ def test_chapter_ratio_is_the_median_of_the_per_pair_ratios_with_their_range():
     assert results.chapter_spread("01") == pytest.approx((1.1, 1.5))
     assert results.chapter_seconds("01") == 4.4 and results.floor_seconds == 4.0
     assert results.pairs == 3
+
+
+def test_cpu_time_ratio_ignores_the_wait_for_a_busy_core():
+    # Both pairs spent the same CPU time; in the second a busy machine made the chapter wait for a core.
+    pairs = [br.Pair(br.Run(4.0, 800.0, 4.0), br.Run(2.0, 700.0, 2.0), True),
+             br.Pair(br.Run(9.0, 800.0, 4.0), br.Run(2.5, 700.0, 2.0), False)]
+    results = br.Results("d", "m", {"06": pairs}, 1.0, 1, [])
+    assert results.chapter_spread("06") == pytest.approx((2.0, 3.6))
+    assert results.chapter_cpu_ratio("06") == pytest.approx(2.0)
+    assert "| 06 | 6.5 | 2.80 | 2.00–3.60 | 2.00 | 800 |" in br.chapter_table(results)
 
 
 def _verdicts(results):
@@ -118,7 +128,7 @@ def test_report_dates_the_figures_and_says_what_was_not_measured():
     text = br.report(_results(browser=()))
     assert text.startswith("Measured on 2026-01-02 (test machine)")
     assert "| 01 `tangent_explorer` | x | 10.0 | 10.0 | 100.0 | 10.0× | ✔ |" in text
-    assert "| 01_gradient_tape | 4.0 | 1.18 | 1.06–1.18 | 800 | ✔ |" in text
+    assert "| 01_gradient_tape | 4.0 | 1.18 | 1.06–1.18 | 1.18 | 800 | ✔ |" in text
     assert "| × floor, median of pairs | × floor, min–max of 1 pairs |" in text  # 00 has one pair only
     assert "at most 1.18 (01_gradient_tape, pairs 1.06–1.18)" in text
     assert "no Chromium" in text and "| – |" in text

@@ -46,6 +46,7 @@ def test_pytorch_graph_holds_one_multiplication_per_recorded_step():
     for y, k in [(6, 3), (4, 2), (3, 1)]:
         nodes = torch_graph_nodes(loop_product(x, y))
         assert nodes == ["MulBackward0"] * k + ["AccumulateGrad"]
+    assert torch_graph_nodes(torch.tensor(1.0)) == []  # nothing recorded, no graph
 
 
 def test_explorer_derivative_equals_the_power_rule_everywhere():
@@ -80,7 +81,7 @@ def test_moving_the_loop_count_changes_readout_chain_and_picture():
     assert "i=4" not in explorer.readout.value
     assert [label.get_text() for label in explorer.labels[4:6]] == ["", ""]
     assert bytes(explorer.image.value) != first_picture
-    xs, ys = explorer._curve.get_data()
+    xs, ys = explorer.curve.get_data()
     np.testing.assert_allclose(ys, xs**2)
 
     explorer.y.value = 1
@@ -92,7 +93,7 @@ def test_moving_x_moves_the_point_and_the_slope():
     explorer = LoopExplorer(x=2.0, y=5)
     explorer.x.value = -1.0
     assert explorer.derivative == pytest.approx(3.0)
-    assert tuple(explorer._point.get_data()[1]) == (-1.0,)
+    assert tuple(explorer.point.get_data()[1]) == (-1.0,)
     assert "<b>3</b>" in explorer.readout.value
 
 

@@ -1,5 +1,6 @@
 """setup() quietens, seeds and styles; importing helpers does none of that; the report says what to do."""
 
+import importlib.metadata
 import subprocess
 import sys
 
@@ -43,10 +44,8 @@ def test_report_names_what_is_missing_and_the_fix(monkeypatch, capsys):
 
 
 def test_report_says_when_a_version_is_too_old(monkeypatch, capsys):
-    installed = environment._installed
-    monkeypatch.setattr(
-        environment, "_installed", lambda d, m=None: "7.8.5" if d == "ipywidgets" else installed(d, m)
-    )
+    version = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda d: "7.8.5" if d == "ipywidgets" else version(d))
     helpers.environment_report()
     out = capsys.readouterr().out
     assert "✘ ipywidgets, the explorers' controls: version 7.8.5 is too old" in out

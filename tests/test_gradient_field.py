@@ -110,31 +110,31 @@ def test_sliders_move_the_point_the_arrow_and_the_readout():
     assert "|∇f| = 5" in explorer.readout.value
     assert bytes(explorer.image.value) != first_picture
     picture = explorer.drawing
-    assert tuple(picture._point.get_data()[0]) == (-2.0,)
-    tip = np.array(picture._arrow.xy) - np.array(picture._arrow.xyann)
+    assert tuple(picture.point.get_data()[0]) == (-2.0,)
+    tip = np.array(picture.arrow.xy) - np.array(picture.arrow.xyann)
     assert tip == pytest.approx(picture.arrow_scale * np.array([-4.0, 3.0]))
 
 
 def test_a_flat_point_hides_the_arrow_and_says_so():
     explorer = GradientExplorer(x=0.0, y=0.0)
     assert explorer.gradient == (0.0, 0.0)
-    assert not explorer.drawing._arrow.get_visible()
+    assert not explorer.drawing.arrow.get_visible()
     assert "flat point" in explorer.readout.value
     explorer.x.value = 1.0
-    assert explorer.drawing._arrow.get_visible()
+    assert explorer.drawing.arrow.get_visible()
 
 
 def test_choosing_a_function_redraws_the_contours_once():
     explorer = GradientExplorer(x=0.5, y=0.0)
-    first_contours = explorer.drawing._contours
+    first_contours = explorer.drawing.contours
     artists = len(explorer.drawing.ax.collections)
     explorer.function.value = "sin(x)·cos(y)"
-    assert explorer.drawing._contours is not first_contours
+    assert explorer.drawing.contours is not first_contours
     assert len(explorer.drawing.ax.collections) == artists  # the old contours were removed
     assert explorer.gradient == pytest.approx((math.cos(0.5), 0.0), abs=1e-6)
-    contours = explorer.drawing._contours
+    contours = explorer.drawing.contours
     explorer.y.value = 1.0  # moving the point keeps the contours
-    assert explorer.drawing._contours is contours
+    assert explorer.drawing.contours is contours
     assert "sin(x)·cos(y)" in explorer.drawing.ax.get_title()
 
 

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,10 +23,12 @@ import pytest
 from nbformat.sign import NotebookNotary
 
 from tests import package_lists
-from tests.browser.jupyterlab import chromium, require_chromium
+from tests.browser import require_chromium
 from tests.repo_copy import copy_tracked
 from tools import my_notebooks
+from tools.jupyterlab import chromium
 from tools.project import ROOT
+from tools.wait import until
 
 pytestmark = pytest.mark.slow  # sets up and starts make lab: `-m 'not slow'` skips it
 
@@ -137,15 +138,16 @@ def test_first_setup_shows_each_step_and_pip_progress_without_a_warning_box(tmp_
 
 def _wait_for_link(log: Path, server: subprocess.Popen) -> tuple[int, str, str]:
     """The port, path and token of the link the server prints."""
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+
+    def link() -> re.Match | None:
         found = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)\?token=([0-9a-f]+)", log.read_text())
-        if found:
-            return int(found.group(1)), found.group(2), found.group(3)
-        if server.poll() is not None:
-            break
-        time.sleep(0.5)
-    raise AssertionError(f"make lab printed no address with a token:\n{log.read_text()[-3000:]}")
+        if not found and server.poll() is not None:
+            raise AssertionError(f"make lab stopped without an address:\n{log.read_text()[-3000:]}")
+        return found
+
+    found = until(link, lambda: f"make lab to print an address with a token:\n{log.read_text()[-3000:]}",
+                  180, every=0.5)
+    return int(found.group(1)), found.group(2), found.group(3)
 
 
 def _status(url: str) -> int:
@@ -233,8 +235,10 @@ def test_the_printed_link_opens_the_course_map_without_noise(newcomer_lab):
 
 def _wait_for_a_connected_idle_kernel(base: str, token: str) -> None:
     """Until the server reports the notebook's kernel idle with the page connected to it."""
-    deadline, kernels = time.monotonic() + 120, []
-    while time.monotonic() < deadline:
+    kernels = []
+
+    def connected_and_idle() -> bool:
+        nonlocal kernels
         try:
             with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as answer:
                 kernels = json.load(answer)
@@ -243,7 +247,6 @@ def _wait_for_a_connected_idle_kernel(base: str, token: str) -> None:
             # is not set yet); that kernel is not ready, so ask again.
             if error.code != 500:
                 raise
-        if any(k["connections"] > 0 and k["execution_state"] == "idle" for k in kernels):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"no kernel connected and idle: {kernels}")
+        return any(k["connections"] > 0 and k["execution_state"] == "idle" for k in kernels)
+
+    until(connected_and_idle, lambda: f"a kernel connected and idle: {kernels}", 120)

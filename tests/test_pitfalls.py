@@ -82,12 +82,12 @@ def test_switch_and_menu_change_code_readout_and_picture():
     assert "tf.Variable(3)" in explorer.readout.value and "gradient is None" in explorer.readout.value
     first_picture = bytes(explorer.image.value)
     assert first_picture.startswith(b"\x89PNG")
-    assert explorer._bars[0].get_width() == 0.0
+    assert explorer.bars[0].get_width() == 0.0
 
     explorer.version.value = "fixed"
     assert explorer.outcome.grad == pytest.approx(6.0)
     assert "tf.Variable(3.0)" in explorer.readout.value and "✔" in explorer.readout.value
-    assert explorer._bars[0].get_width() == pytest.approx(6.0)
+    assert explorer.bars[0].get_width() == pytest.approx(6.0)
     assert bytes(explorer.image.value) != first_picture
 
     explorer.pitfall.value = "6 gradients not zeroed · PyTorch"
@@ -95,14 +95,14 @@ def test_switch_and_menu_change_code_readout_and_picture():
     explorer.version.value = "broken"
     assert explorer.outcome.grad == pytest.approx(144.0)
     assert "but by hand it is 72" in explorer.readout.value
-    assert explorer._labels[0].get_text() == "144"
+    assert explorer.labels[0].get_text() == "144"
 
 
 def test_explorer_can_start_anywhere_and_shows_errors():
     explorer = PitfallExplorer("7 in-place operation · PyTorch")
     assert "inplace operation" in explorer.outcome.error
     assert "raises RuntimeError" in explorer.readout.value
-    assert explorer._labels[0].get_text() == "RuntimeError"
+    assert explorer.labels[0].get_text() == "RuntimeError"
 
 
 def test_text_form_explains_itself():

@@ -90,11 +90,11 @@ def test_sliders_change_the_path_the_picture_and_the_readout():
     explorer.steps.value = 200
     assert explorer.path.steps == 200 and explorer.final[2] < loss_after_50
     assert bytes(explorer.image.value) != picture
-    assert len(explorer._path.get_data()[0]) == 201
+    assert len(explorer.descent.get_data()[0]) == 201
 
     explorer.w0.value, explorer.b0.value = 0.0, 0.0
     assert (explorer.path.w[0], explorer.path.b[0]) == (0.0, 0.0)
-    assert tuple(explorer._start.get_data()[0]) == (0.0,)
+    assert tuple(explorer.start_point.get_data()[0]) == (0.0,)
 
     explorer.lr.value = 0.5
     assert explorer.path.diverged and "diverged" in explorer.readout.value
@@ -102,7 +102,7 @@ def test_sliders_change_the_path_the_picture_and_the_readout():
     explorer.lr.value = 0.2
     assert not explorer.path.diverged and "least squares" in explorer.readout.value
     w, b, _ = explorer.final
-    assert explorer._line.get_data()[1][0] == pytest.approx(w * explorer._grid[0] + b)
+    assert explorer.fit_line.get_data()[1][0] == pytest.approx(w * explorer.fit_grid[0] + b)
 
 
 def test_data_on_an_exact_line_draw_without_warnings(recwarn):

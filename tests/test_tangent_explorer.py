@@ -20,14 +20,14 @@ def test_slider_moves_the_tangent():
     assert explorer.slope == pytest.approx(-3.0)
     assert bytes(explorer.image.value) != first_picture
     assert "-3" in explorer.readout.value
-    assert tuple(explorer._point.get_data()[0]) == (-1.5,)
+    assert tuple(explorer.point.get_data()[0]) == (-1.5,)
 
 
 def test_choosing_a_function_redraws_the_curve():
     explorer = TangentExplorer(x=0.5)
     explorer.function.value = "sin(x)"
     assert explorer.slope == pytest.approx(math.cos(0.5), rel=1e-5)
-    assert explorer._curve.get_data()[1][0] == pytest.approx(math.sin(-4.0))
+    assert explorer.curve.get_data()[1][0] == pytest.approx(math.sin(-4.0))
 
 
 def test_an_error_at_one_slider_value_is_said_in_the_readout():
@@ -54,7 +54,7 @@ def test_a_function_changed_since_it_was_drawn_is_drawn_anew():
     a = 3.0  # noqa: F841 - read by the lambda, as in a learner's notebook
     explorer.x.value = 2.0
     assert explorer.slope == pytest.approx(12.0)
-    assert explorer._curve.get_ydata()[-1] == pytest.approx(48.0), "the curve is still the old x²"
+    assert explorer.curve.get_ydata()[-1] == pytest.approx(48.0), "the curve is still the old x²"
     assert "f has changed since it was drawn" in explorer.readout.value
 
 
@@ -72,7 +72,7 @@ def test_a_python_if_draws_like_the_tape_differentiates():
 
     explorer = TangentExplorer({"kink": f_kink}, x=1.0)
     assert explorer.slope == pytest.approx(2.0)
-    assert explorer._curve.get_ydata()[0] == pytest.approx(4.0)  # -x at x = -4
+    assert explorer.curve.get_ydata()[0] == pytest.approx(4.0)  # -x at x = -4
     explorer.x.value = -1.0
     assert explorer.slope == pytest.approx(-1.0)
 
@@ -84,7 +84,7 @@ def test_a_square_root_is_drawn_where_defined_and_said_undefined_elsewhere():
     assert explorer.slope == pytest.approx(0.5)
     explorer.x.value = -1.0
     assert "f is not defined at x = -1.00" in explorer.readout.value
-    assert len(explorer._point.get_data()[0]) == 0, "no point drawn where f is undefined"
+    assert len(explorer.point.get_data()[0]) == 0, "no point drawn where f is undefined"
 
 
 def test_text_form_explains_itself():

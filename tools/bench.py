@@ -40,9 +40,11 @@ METHOD = """\
   machine speeding up or slowing down favours neither side (`--rounds`, 3 by default). A pair's ratio is
   its chapter time ÷ its floor time; "× floor" is the median of a chapter's ratios, and "min–max" the lowest
   and the highest of them: how far the pairs disagreed, so two runs are compared by whether each median lies
-  in the other's range. Load that comes and goes within a pair still moves a ratio, most for a chapter
-  whose work runs on several threads (06's training). The times shown are medians over all runs (the
-  floor's: over every pair's floor run); the memory is the largest of the runs.
+  in the other's range. Load that comes and goes within a pair still moves a ratio; the CPU time the
+  kernel process and its children spent (psutil's user and system times) does not count the waiting
+  for a busy core, so its ratio ("CPU time × floor") holds when the wall-time ratios spread. The times
+  shown are medians over all runs (the floor's: over every pair's floor run); the memory is the largest
+  of the runs.
 - **Suite**: all chapters at once, as many kernels in parallel as the machine has cores, against the sum
   of the floors (the median floor time, once per chapter).
 - **Explorers**: inside one fresh kernel, each explorer moves the control a learner moves first (the first

@@ -1,5 +1,5 @@
-"""Slider to screen in a real browser: chapter 01 run in JupyterLab in headless Chromium (the browser
-tests' machinery), then the tangent explorer's slider moved by the arrow key, one step at a time.
+"""Slider to screen in a real browser: chapter 01 run in JupyterLab in headless Chromium (tools.jupyterlab,
+as the browser tests drive it), then the tangent explorer's slider moved by the arrow key, one step at a time.
 
 Each move is timed in the page, from the key going down to the first frame painted after the new
 picture arrived and was decoded: the widget's round trip to the kernel, the explorer's update there,
@@ -8,10 +8,10 @@ the PNG over the comm, and the browser drawing it.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
+from tools.jupyterlab import WIDGET_OUTPUT, chromium, chromium_missing, lab_server, open_and_run
 from tools.project import ROOT
 
 CHAPTER = "01_gradient_tape.ipynb"
@@ -33,22 +33,13 @@ WATCH = """([handle, img]) => {
 
 def missing() -> str:
     """Why the browser measurement cannot run here, or '' when it can."""
-    from tests.browser.jupyterlab import CHROMIUM
-
-    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        return f"not measured: no Chromium at {CHROMIUM} (sudo apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "not measured: playwright is not installed"
-    return ""
+    reason = chromium_missing()
+    return f"not measured: {reason}" if reason else ""
 
 
 def slider_to_screen(moves: int = 25, warm_up: int = 3) -> list[float]:
     """Milliseconds from each arrow key on the tangent explorer's slider to its new picture on screen."""
-    import playwright.sync_api as sync_api
-
-    from tests.browser.jupyterlab import WIDGET_OUTPUT, chromium, lab_server, open_and_run
+    import playwright.sync_api as sync_api  # maintainers' install only
 
     with tempfile.TemporaryDirectory() as workdir, lab_server(ROOT / "notebooks", Path(workdir)) as lab:
         with chromium(sync_api) as browser:

@@ -5,8 +5,8 @@ run inside a kernel."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from nbclient import NotebookClient
 
 from tools.bench_report import Explorer, Pair, Run
 from tools.project import NOTEBOOKS, ROOT, chapter_paths
+from tools.wait import Every
 
 LOG = ROOT / "build" / "bench" / "kernels.log"
 # The floor: what every chapter pays before its first line of teaching.
@@ -23,27 +24,18 @@ FLOOR_CODE = "import tensorflow, torch, matplotlib.pyplot, ipywidgets"
 
 
 class PeakMemory:
-    """The largest resident set size a process reaches, in MB: polled, and the kernel's own
-    high-water mark (VmHWM) where Linux keeps one, which catches peaks between polls."""
+    """The largest resident set size a process reaches, in MB: sampled (`sample`, called by
+    tools.wait.Every), and the kernel's own high-water mark (VmHWM) where Linux keeps one, which
+    catches peaks between samples."""
 
-    def __init__(self, pid: int, every: float = 0.02) -> None:
-        self.pid, self.every, self.peak = pid, every, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True)
-        self._thread.start()
+    def __init__(self, pid: int) -> None:
+        self.pid, self.process, self.peak = pid, psutil.Process(pid), 0
 
-    def _poll(self) -> None:
-        process = psutil.Process(self.pid)
-        while not self._stop.is_set():
-            try:
-                self.peak = max(self.peak, process.memory_info().rss)
-            except psutil.Error:
-                return
-            self._stop.wait(self.every)
+    def sample(self) -> None:
+        with contextlib.suppress(psutil.Error):  # the process has ended: its peak is known
+            self.peak = max(self.peak, self.process.memory_info().rss)
 
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join()
+    def megabytes(self) -> float:
         status = Path(f"/proc/{self.pid}/status")
         if status.exists():
             for line in status.read_text().splitlines():
@@ -64,11 +56,14 @@ async def run_notebook(nb: nbformat.NotebookNode, timeout: int = 600) -> tuple[R
     with LOG.open("a") as log:
         async with client.async_setup_kernel(stderr=log):  # returns once the kernel answers
             memory = PeakMemory(client.km.provisioner.pid)
-            for index, cell in enumerate(client.nb.cells):
-                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-            seconds = time.perf_counter() - started
-            peak = memory.stop()
-    return Run(seconds, peak), client.nb
+            with Every(0.02, memory.sample):
+                for index, cell in enumerate(client.nb.cells):
+                    count = client.code_cells_executed + 1
+                    await client.async_execute_cell(cell, index, execution_count=count)
+                seconds = time.perf_counter() - started
+            cpu = memory.process.cpu_times()
+            peak = memory.megabytes()
+    return Run(seconds, peak, cpu.user + cpu.system + cpu.children_user + cpu.children_system), client.nb
 
 
 def floor_notebook() -> nbformat.NotebookNode:

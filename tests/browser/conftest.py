@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.jupyterlab import chromium, lab_server, require_chromium
+from tests.browser import require_chromium
+from tools.jupyterlab import chromium, lab_server
 from tools.project import ROOT
 
 HERE = Path(__file__).parent

@@ -16,12 +16,12 @@ sizes would share those pages with processes outside the session (other tests ru
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import psutil
 
-from tests.browser.jupyterlab import (
+from tests.browser import require_chromium
+from tools.jupyterlab import (
     CURRENT,
     KERNEL_NAME,
     KERNEL_READY,
@@ -30,11 +30,11 @@ from tests.browser.jupyterlab import (
     clear_outputs,
     lab_server,
     menu,
-    require_chromium,
     run_all,
     wait_for_cells,
 )
 from tools.project import ROOT, chapter_names
+from tools.wait import Every
 
 CHAPTERS = chapter_names()
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -91,27 +91,15 @@ def measure(server: psutil.Process) -> Moment:
 
 
 class Peaks:
-    """Samples the server's process tree every 0.2 s in a thread; keeps the largest moment of each step."""
+    """The largest moment of each step of the walk, sampled by tools.wait.Every."""
 
     def __init__(self, server: psutil.Process) -> None:
         self.server, self.step, self.peaks = server, "", {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def __enter__(self) -> Peaks:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            step, moment = self.step, measure(self.server)
-            if step and (step not in self.peaks or moment.total > self.peaks[step].total):
-                self.peaks[step] = moment
-            self._stop.wait(0.2)
+    def sample(self) -> None:
+        step, moment = self.step, measure(self.server)
+        if step and (step not in self.peaks or moment.total > self.peaks[step].total):
+            self.peaks[step] = moment
 
     def enter(self, step: str) -> None:
         self.step = step
@@ -156,7 +144,8 @@ def test_following_next_through_every_chapter_stays_within_binder_memory(tmp_pat
         root = f"--ServerApp.root_dir={tmp_path / 'notebooks'}"
         server = next(p for p in psutil.Process().children() if root in p.cmdline())
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        with Peaks(server) as peaks:
+        peaks = Peaks(server)
+        with Every(0.2, peaks.sample):
             peaks.enter("JupyterLab started, nothing open")
             peaks.enter(CHAPTERS[0])
             page.goto(f"{base}/lab/workspaces/binder-walk/tree/{CHAPTERS[0]}?reset&token={token}")

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.browser.jupyterlab import require_chromium
+from tests.browser import require_chromium
 from tools import slides
 from tools.project import ROOT, chapter_paths
 

@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers.explorer import EXPLORERS
-from tests.browser.jupyterlab import (
-    CUT_LABELS,
-    ERROR_OUTPUT,
-    WIDGET_OUTPUT,
-    changed,
-    nudge,
-    open_and_run,
-    require_chromium,
-)
+from tests.browser import require_chromium
+from tools.jupyterlab import CUT_LABELS, ERROR_OUTPUT, WIDGET_OUTPUT, changed, nudge, open_and_run
 from tools.project import ROOT, chapter_names, explorers_shown
 
 NOTEBOOKS = chapter_names()

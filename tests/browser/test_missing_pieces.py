@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from tests.browser.jupyterlab import ERROR_OUTPUT, lab_server, open_and_run, require_chromium
+from tests.browser import require_chromium
+from tools.jupyterlab import ERROR_OUTPUT, lab_server, open_and_run
 from tools.project import ROOT
 
 SCREENSHOTS = ROOT / "build" / "screenshots"

@@ -10,17 +10,9 @@ import nbformat
 import pytest
 
 from helpers.widget_figure import MAX_PRESENTED_HEIGHT_PX
-from tests.browser import slideshow
-from tests.browser.jupyterlab import (
-    CUT_LABELS,
-    WIDGET_OUTPUT,
-    changed,
-    lab_server,
-    nudge,
-    open_and_run,
-    require_chromium,
-)
+from tests.browser import require_chromium, slideshow
 from tools import slides
+from tools.jupyterlab import CUT_LABELS, WIDGET_OUTPUT, changed, lab_server, nudge, open_and_run
 from tools.project import ROOT, chapter_names, chapter_paths
 
 NOTEBOOKS = chapter_names()

@@ -1,13 +1,13 @@
-"""A private JupyterLab server and a headless Chromium for the browser tests, and what they share.
+"""A private JupyterLab server and a headless Chromium driven by Playwright, for the browser tests
+and the benchmark.
 
 The server serves a temporary copy of the notebooks, so autosave can never touch the repository,
 listens on 127.0.0.1 with a random token, and uses settings that keep every cell in the page.
-Without Chromium the browser tests are skipped with a reason, except under CI (CI=true), where
-that is a failure.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -15,13 +15,13 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tools.project import ROOT
+from tools.wait import until
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -72,7 +72,7 @@ RUN_STATE = f"""() => ({{
   dialogs: [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText),
   notices: [...document.querySelectorAll('.Toastify__toast')].map(t => t.innerText),
 }})"""
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
 # JavaScript: widget labels and menus in the page whose words are cut (shown shorter than written).
@@ -95,14 +95,13 @@ CUT_LABELS = """() => {
 }"""
 
 
-def require_chromium() -> Any:
-    """Playwright's sync API; skips the calling test module without Chromium (fails it under CI)."""
+def chromium_missing() -> str:
+    """Why Chromium cannot be driven here (no Chromium, no Playwright), or '' when it can."""
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        if os.environ.get("CI") == "true":
-            message = f"Chromium is not installed at {CHROMIUM}; CI must install it (.ci/run)"
-            pytest.fail(message, pytrace=False)
-        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped", allow_module_level=True)
-    return pytest.importorskip("playwright.sync_api")
+        return f"no Chromium at {CHROMIUM} (sudo apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (make setup-dev)"
+    return ""
 
 
 @contextmanager
@@ -169,13 +168,8 @@ def wait_for_cells(page: Any, condition: str, name: str, what: str, timeout: flo
 
 def changed(locator, before: bytes, timeout: float = 15.0) -> bytes:
     """Wait until the element's pixels differ from `before`; return the new picture."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = locator.screenshot()
-        if now != before:
-            return now
-        time.sleep(0.2)
-    raise AssertionError("the picture did not change after the control moved")
+    return until(lambda: (now := locator.screenshot()) != before and now,
+                 "the picture to change after the control moved", timeout)
 
 
 def nudge(page, widget, presses: int = 5) -> None:
@@ -236,19 +230,18 @@ def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
     log = (workdir / "jupyterlab.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        def answering() -> str | None:
             try:
                 started = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
                 base = f"http://127.0.0.1:{started['port']}"
                 with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                    break
+                    return base
             except (OSError, StopIteration, ValueError):  # not written (or not whole) yet, or not answering
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"JupyterLab did not start; see {workdir / 'jupyterlab.log'}"
-                    ) from None
-                time.sleep(0.5)
+                if server.poll() is not None:
+                    raise RuntimeError(f"JupyterLab stopped; see {workdir / 'jupyterlab.log'}") from None
+                return None
+
+        base = until(answering, f"JupyterLab to answer; see {workdir / 'jupyterlab.log'}", 60, every=0.5)
         yield base, token
     finally:
         server.terminate()
