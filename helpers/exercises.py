@@ -79,16 +79,16 @@ EXERCISES: dict[str, Exercise] = {
         hint="Each backward() adds dy/dx = 5 into x.grad; recompute y before the second call.",
     ),
     "06-gradient": Exercise(
-        question="(dL/dw, dL/db) of the seed's mean squared error at w = 1.0, b = 0.0",
+        question="(∂L/∂w, ∂L/∂b) of the mean squared error of the four points at w = 1.0, b = 0.0",
         answer=[-15.0, -5.0],
         hint="With w = 1, b = 0 the prediction is x, so every residual y − ŷ equals x; then use "
-        "dL/dw = −(2/n)·Σ x·r and dL/db = −(2/n)·Σ r with n = 4.",
+        "∂L/∂w = −(2/n)·Σ x·r and ∂L/∂b = −(2/n)·Σ r with n = 4.",
     ),
     "06-max-lr": Exercise(
-        question="the largest stable learning rate 2/L for the seed's x = [1, 2, 3, 4]",
+        question="the largest stable learning rate 2/λ_max for x = [1, 2, 3, 4]",
         answer=0.11975610662865498,
         hint="The Hessian of the MSE is 2·[[mean x², mean x], [mean x, 1]] = [[15, 5], [5, 2]]; "
-        "L is its largest eigenvalue (np.linalg.eigvalsh), and the bound is 2 / L.",
+        "λ_max is its largest eigenvalue (np.linalg.eigvalsh), and the bound is 2 / λ_max.",
         rtol=1e-3,
     ),
     "02-pair": Exercise(

@@ -321,7 +321,7 @@ class RegressionExplorer(Explorer):
             w_best, b_best = self.best
             verdict = f"least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {self.best_loss:.4g}"
         self.show(
-            f"lr = {lr:.2f} (stable below 2/L = {self.bound:.3f}); after {self.path.steps} steps "
+            f"lr = {lr:.2f} (stable below 2/λ_max = {self.bound:.3f}); after {self.path.steps} steps "
             f"w = {_fmt(w)}, b = {_fmt(b)}, loss = {_fmt(loss)}; {verdict}",
         )
 
