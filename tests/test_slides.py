@@ -14,6 +14,20 @@ from tools.project import chapter_paths
 CHAPTERS = chapter_paths()
 
 
+# A lecturer reads a code cell from the screen to the back row: longer cells are split, or their detail
+# moves into a helper that the chapter shows once.
+LONGEST_CODE_CELL = 25
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_no_code_cell_on_a_slide_is_longer_than_a_lecturer_can_show(path):
+    cells = nbformat.read(path, as_version=4).cells
+    long = {i: len(c.source.splitlines()) for i, c in enumerate(cells)
+            if c.cell_type == "code" and slides.slide_type(c) not in ("skip", "notes")
+            and len(c.source.splitlines()) > LONGEST_CODE_CELL}
+    assert long == {}, f"code cells longer than {LONGEST_CODE_CELL} lines (cell: lines): {long}"
+
+
 def test_slide_metadata_is_fresh():
     assert slides.stale() == [], "run `make contents` (python tools/slides.py)"
 
