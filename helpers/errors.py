@@ -1,12 +1,14 @@
-"""Show a library's real error message on purpose, and fail loudly if the error stops happening."""
+"""Show a library's real error message or warning on purpose, and fail loudly if the error stops happening."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from helpers.values import CheckFailed, LearnerInputError
 
-__all__ = ["show_error"]
+__all__ = ["show_error", "show_tensorflow_warnings"]
 
 
 def show_error(action: Callable[[], object], expected: type[BaseException] = Exception) -> None:
@@ -30,6 +32,44 @@ def show_error(action: Callable[[], object], expected: type[BaseException] = Exc
         print(in_words(err))
         return
     raise CheckFailed(f"Expected {expected.__name__} here, but the code ran without one.")
+
+
+class _Kept(logging.Handler):
+    """Keeps the messages of the warnings logged while it is attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def show_tensorflow_warnings() -> Iterator[None]:
+    """Print the warnings TensorFlow logs inside the block as plain text, as a learner meets them in
+    their own notebook (there in red, and only without `helpers.setup()`, which quietens them).
+
+    Printed, not logged, so a stored notebook shows the words without red log noise, and the
+    notebook test notices when TensorFlow's words change.
+    """
+    import tensorflow as tf
+
+    logger, kept = tf.get_logger(), _Kept()
+    level, propagate, handlers = logger.level, logger.propagate, logger.handlers[:]
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False  # kept here only, not also written to stderr
+    logger.handlers[:] = [kept]
+    try:
+        yield
+    finally:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+        for message in kept.messages:
+            print(f"WARNING:tensorflow:{message}")
+        if not kept.messages:
+            print("(TensorFlow logged no warning here; it repeats some only a few times per session.)")
 
 
 def in_words(err: BaseException) -> str:

@@ -35,6 +35,7 @@ NOT_LISTED = {
     "environment_report": "takes no arguments",
     "MissingLibrary": "an exception class, not a function",
     "optional_import": "called by the chapters' setup cells with a fixed module name, not by learners",
+    "show_tensorflow_warnings": "takes no arguments",
 }
 
 

@@ -1,8 +1,12 @@
-"""show_error prints the real message, and fails the notebook if the error stops happening."""
+"""show_error prints the real message, and fails the notebook if the error stops happening;
+show_tensorflow_warnings prints TensorFlow's warnings as plain text, never as red log noise."""
+
+import logging
 
 import pytest
+import tensorflow as tf
 
-from helpers import show_error
+from helpers import show_error, show_tensorflow_warnings
 
 
 def test_prints_type_and_first_line(capsys):
@@ -41,3 +45,27 @@ def test_a_helper_error_shows_in_ipython_as_its_sentence_and_the_learners_line(c
     assert lines[0].endswith("ValueError\x1b[0m: x is nan; choose a finite number to differentiate at.")
     assert lines[1] == "  (from your line 3: helpers.tf_derivative(lambda x: x**2, x=float('nan')))"
     assert len(lines) == 2, lines
+
+
+def test_tensorflow_warnings_are_printed_not_logged_and_the_logger_is_left_as_it_was(capsys):
+    logger = tf.get_logger()
+    before = (logger.level, logger.propagate, logger.handlers[:])
+    logger.setLevel(logging.ERROR)  # as helpers.setup() leaves it
+    try:
+        with show_tensorflow_warnings():
+            logger.warning("The watched tensor must be floating, got tf.int32")
+            logger.info("not a warning")
+        said = capsys.readouterr()
+        assert said.out == "WARNING:tensorflow:The watched tensor must be floating, got tf.int32\n"
+        assert said.err == ""
+        assert logger.level == logging.ERROR and logger.handlers == before[2]
+        assert logger.propagate == before[1]
+    finally:
+        logger.setLevel(before[0])
+
+
+def test_a_block_without_warnings_says_so(capsys):
+    with show_tensorflow_warnings():
+        pass
+    assert "logged no warning here" in capsys.readouterr().out
+
