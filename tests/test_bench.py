@@ -91,9 +91,10 @@ def test_cpu_time_ratio_ignores_the_wait_for_a_busy_core():
     pairs = [br.Pair(br.Run(4.0, 800.0, 4.0), br.Run(2.0, 700.0, 2.0), True),
              br.Pair(br.Run(9.0, 800.0, 4.0), br.Run(2.5, 700.0, 2.0), False)]
     results = br.Results("d", "m", {"06": pairs}, 1.0, 1, [])
-    assert results.chapter_spread("06") == pytest.approx((2.0, 3.6))
-    assert results.chapter_cpu_ratio("06") == pytest.approx(2.0)
-    assert "| 06 | 6.5 | 2.80 | 2.00–3.60 | 2.00 | 800 |" in br.chapter_table(results)
+    assert results.chapter_ratio("06") == pytest.approx(2.0) and results.chapter_spread("06") == (2.0, 2.0)
+    assert results.wall_ratio("06") == pytest.approx(2.8)
+    assert results.wall_spread("06") == pytest.approx((2.0, 3.6))
+    assert "| 06 | 6.5 | 2.00 | 2.00–2.00 | 2.80 (2.00–3.60) | 800 | ✔ |" in br.chapter_table(results)
 
 
 def _verdicts(results):
@@ -110,7 +111,7 @@ def test_targets_met_when_every_figure_is_inside_its_limit():
 @pytest.mark.parametrize(
     "changed, target",
     [
-        ({"chapter_seconds": 7.0}, "every chapter's time ÷ import floor, median of pairs"),  # 2.06 ×
+        ({"chapter_seconds": 7.0}, "every chapter's CPU time ÷ import floor's, median of pairs"),  # 2.06 ×
         ({"peak": 1300.0}, "peak kernel memory of every chapter"),
         ({"suite": 7.0}, "whole suite, in parallel"),
         ({"update": 30.0, "naive": 300.0}, "explorer update in the kernel, median"),
@@ -128,8 +129,8 @@ def test_report_dates_the_figures_and_says_what_was_not_measured():
     text = br.report(_results(browser=()))
     assert text.startswith("Measured on 2026-01-02 (test machine)")
     assert "| 01 `tangent_explorer` | x | 10.0 | 10.0 | 100.0 | 10.0× | ✔ |" in text
-    assert "| 01_gradient_tape | 4.0 | 1.18 | 1.06–1.18 | 1.18 | 800 | ✔ |" in text
-    assert "| × floor, median of pairs | × floor, min–max of 1 pairs |" in text  # 00 has one pair only
+    assert "| 01_gradient_tape | 4.0 | 1.18 | 1.06–1.18 | 1.18 (1.06–1.18) | 800 | ✔ |" in text
+    assert "| × floor, CPU time, median of pairs | CPU × floor, min–max of 1 pairs |" in text  # 00: one pair
     assert "at most 1.18 (01_gradient_tape, pairs 1.06–1.18)" in text
     assert "no Chromium" in text and "| – |" in text
     assert "make test" not in text  # only reported when it was timed

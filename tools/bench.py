@@ -38,13 +38,14 @@ METHOD = """\
   Every chapter run is paired with a floor run right before or after it, so both see the same load; each
   round runs every chapter's pair once, floor first in odd rounds and chapter first in even ones, so a
   machine speeding up or slowing down favours neither side (`--rounds`, 3 by default). A pair's ratio is
-  its chapter time ÷ its floor time; "× floor" is the median of a chapter's ratios, and "min–max" the lowest
-  and the highest of them: how far the pairs disagreed, so two runs are compared by whether each median lies
-  in the other's range. Load that comes and goes within a pair still moves a ratio; the CPU time the
-  kernel process and its children spent (psutil's user and system times) does not count the waiting
-  for a busy core, so its ratio ("CPU time × floor") holds when the wall-time ratios spread. The times
-  shown are medians over all runs (the floor's: over every pair's floor run); the memory is the largest
-  of the runs.
+  its chapter's CPU time ÷ its floor's: the user and system time the kernel process and what it started
+  spent (psutil). CPU time does not count the waiting for a core that another program holds, so the ratio
+  holds on a busy machine, where wall-time ratios swing both ways (a floor run slowed by a burst of load
+  makes a chapter look cheap). "× floor" is the median of a chapter's ratios, and "min–max" the lowest
+  and the highest of them, so two runs are compared by whether each median lies in the other's range. On
+  a quiet machine CPU and wall time agree (the chapters run on one core); the wall-time ratio is shown
+  beside it, with its range, as what a learner waits there. The times shown are medians over all runs
+  (the floor's: over every pair's floor run); the memory is the largest of the runs.
 - **Suite**: all chapters at once, as many kernels in parallel as the machine has cores, against the sum
   of the floors (the median floor time, once per chapter).
 - **Explorers**: inside one fresh kernel, each explorer moves the control a learner moves first (the first

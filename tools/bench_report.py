@@ -136,18 +136,23 @@ class Results:
         return median([pair.chapter.seconds for pair in self.chapters[name]])
 
     def chapter_ratio(self, name: str) -> float:
-        """The median of the chapter's per-pair ratios (not the ratio of the median times)."""
-        return median([pair.ratio for pair in self.chapters[name]])
+        """The median of the chapter's per-pair ratios of CPU time (not the ratio of the medians): what
+        the chapter costs against the floor, whatever else the machine is doing."""
+        return median([pair.cpu_ratio for pair in self.chapters[name]])
 
     def chapter_spread(self, name: str) -> tuple[float, float]:
-        """The lowest and the highest of the chapter's per-pair ratios."""
-        ratios = [pair.ratio for pair in self.chapters[name]]
+        """The lowest and the highest of the chapter's per-pair CPU-time ratios."""
+        ratios = [pair.cpu_ratio for pair in self.chapters[name]]
         return min(ratios), max(ratios)
 
-    def chapter_cpu_ratio(self, name: str) -> float:
-        """The median of the chapter's per-pair ratios of CPU time: what the chapter costs, whatever
-        else the machine is doing."""
-        return median([pair.cpu_ratio for pair in self.chapters[name]])
+    def wall_ratio(self, name: str) -> float:
+        """The median of the per-pair ratios of wall time: what a learner waits, on this machine as loaded
+        as it was during the run."""
+        return median([pair.ratio for pair in self.chapters[name]])
+
+    def wall_spread(self, name: str) -> tuple[float, float]:
+        ratios = [pair.ratio for pair in self.chapters[name]]
+        return min(ratios), max(ratios)
 
     def chapter_peak(self, name: str) -> float:
         return max(pair.chapter.peak_mb for pair in self.chapters[name])
@@ -176,20 +181,22 @@ def _spread(low_high: tuple[float, float]) -> str:
 
 def chapter_table(results: Results) -> str:
     floor = results.floor_seconds
-    rows = [["floor: a kernel that imports TensorFlow, PyTorch, matplotlib, ipywidgets", _s(floor), "1.00",
-             "", "1.00", f"{max(run.peak_mb for run in results.floor):.0f}", ""]]
+    floor_peak = max(run.peak_mb for run in results.floor)
+    rows = [["floor: a kernel that imports TensorFlow, PyTorch, matplotlib, ipywidgets", _s(floor),
+             "1.00", "", "1.00", f"{floor_peak:.0f}", ""]]
     for name in results.chapters:
         share, peak = results.chapter_ratio(name), results.chapter_peak(name)
+        wall = f"{results.wall_ratio(name):.2f} ({_spread(results.wall_spread(name))})"
         rows.append([name, _s(results.chapter_seconds(name)), f"{share:.2f}",
-                     _spread(results.chapter_spread(name)), f"{results.chapter_cpu_ratio(name):.2f}",
-                     f"{peak:.0f}", mark(share <= CHAPTER_RATIO and peak <= PEAK_MB)])
+                     _spread(results.chapter_spread(name)), wall, f"{peak:.0f}",
+                     mark(share <= CHAPTER_RATIO and peak <= PEAK_MB)])
     # The suite has no floor run of its own beside it: it is set against the median floor.
     rows.append([f"all {len(results.chapters)} chapters at once ({results.suite_workers} in parallel)",
-                 _s(results.suite_seconds), f"{ratio(results.suite_seconds, floor):.2f}", "", "", "",
+                 _s(results.suite_seconds), "", "", f"{ratio(results.suite_seconds, floor):.2f}", "",
                  mark(results.suite_seconds <= results.floor_sum)])
-    headers = ["Notebook, fresh kernel", "Time (s), median", "× floor, median of pairs",
-               f"× floor, min–max of {results.pairs} pairs", "CPU time × floor, median", "Peak memory (MB)",
-               "Target"]
+    headers = ["Notebook, fresh kernel", "Wall time (s), median", "× floor, CPU time, median of pairs",
+               f"CPU × floor, min–max of {results.pairs} pairs", "× floor, wall time, median (min–max)",
+               "Peak memory (MB)", "Target"]
     return markdown_table(headers, rows)
 
 
@@ -213,7 +220,7 @@ def targets(results: Results) -> list[tuple[str, str, str, bool | None]]:
     slowest_ms = median(slowest.update_ms)
     least = min(results.explorers, key=lambda e: e.speedup)
     rows: list[tuple[str, str, str, bool | None]] = [
-        ("every chapter's time ÷ import floor, median of pairs", f"≤ {CHAPTER_RATIO:g}",
+        ("every chapter's CPU time ÷ import floor's, median of pairs", f"≤ {CHAPTER_RATIO:g}",
          f"at most {worst_ratio:.2f} ({worst}, pairs {_spread(results.chapter_spread(worst))})",
          worst_ratio <= CHAPTER_RATIO),
         ("whole suite, in parallel", f"≤ sum of floors ({_s(results.floor_sum)} s)",
