@@ -62,7 +62,7 @@ def mse(w: Any, b: Any, x: Any, y: Any) -> np.ndarray:
 
 
 def mse_gradient(w: float, b: float, x: Any, y: Any) -> tuple[float, float]:
-    """(dL/dw, dL/db) by the hand formulas −(2/n)·Σ x_i r_i and −(2/n)·Σ r_i, with r = y − (w·x + b)."""
+    """(∂L/∂w, ∂L/∂b) by the hand formulas −(2/n)·Σ x_i r_i and −(2/n)·Σ r_i, with r = y − (w·x + b)."""
     xs, ys = check_data(x, y)
     residual = ys - (to_number(w, "w") * xs + to_number(b, "b"))
     n = xs.size
