@@ -115,4 +115,18 @@ EXERCISES: dict[str, Exercise] = {
         hint="Row i is the gradient of fᵢ: ∂(x₀·x₁²) = (x₁², 2x₀x₁) and ∂(x₀ + 3x₁) = (1, 3). "
         "Stack the outputs with tf.stack inside the tape and call tape.jacobian(f, x); the answer is 2 × 2.",
     ),
+    "09-tanh": Exercise(
+        question="dy/dx for y = tanh(x)·x at x = 0.5, with your tanh rule on the tape built from scratch",
+        answer=0.8553410237429735,
+        hint="The local derivative of tanh is 1 − t² with t = tanh(v): "
+        "record(\"tanh\", [v], t, [1 - t * t]). "
+        "Compute y = tanh(x) * x inside `with Tape() as tape:` and ask tape.gradient(y, x); "
+        "by hand dy/dx = tanh x + x·(1 − tanh² x).",
+    ),
+    "09-forgetful": Exercise(
+        question="what the forgetful tape (= instead of +=) gives for dy/dx, y = x·x·x at x = 2",
+        answer=4.0,
+        hint="The records are v1 = x·x and y = v1·x. Play them back newest first and let each contribution "
+        "replace the one before: x receives 4 from y's record, then 2·2 and 2·2 from v1's record.",
+    ),
 }

@@ -98,6 +98,27 @@ def integer_variable_gradient() -> Any:
     return tape.gradient(y, x)
 
 
+def tape_with_square(inside: bool = True) -> tuple[Any, Any, Any]:
+    """A from-scratch tape, x = 2 and y = x·x: computed inside the tape, or after it closed."""
+    from helpers.tape_from_scratch import Tape, Value
+
+    x = Value(2.0, "x")
+    with Tape() as tape:
+        if inside:
+            return tape, x, x * x
+    return tape, x, x * x
+
+
+def tape_of_two_sources() -> tuple[Any, Any]:
+    from helpers.tape_from_scratch import Tape, Value
+
+    x, z = Value(2.0, "x"), Value(1.0, "z")
+    with Tape() as tape:
+        y = x * z
+    return tape, y
+
+
+
 LIE, VE = LearnerInputError, ValueError
 FLOATS = r"Gradients exist only for floating-point values"
 NOT_NUMBER = r"should be a number or a tensor of numbers"
@@ -825,6 +846,74 @@ ROWS = [
     Mistake("confirm", "a different shape", AssertionError,
             r"got \[6\. 6\.\], but the hand-derived value is 6",
             lambda: h.confirm([6.0, 6.0], 6.0, "dy/dx")),
+    # ------------------------------------------------------------------ the tape built from scratch (09)
+    Mistake("Value", "a TensorFlow tensor as the number", LIE,
+            r"Value\(number\) takes a plain Python number such as 3\.0, but it got a TensorFlow "
+            r"tensor.*float",
+            lambda: h.Value(tf.constant(3.0))),
+    Mistake("Value", "text as the number", LIE, r"plain Python number such as 3\.0, but it got str '3'",
+            lambda: h.Value("3")),
+    Mistake("Value", "infinity as the number", VE, r"got inf; give a finite number",
+            lambda: h.Value(INF)),
+    Mistake("Value", "a PyTorch tensor in an expression", LIE,
+            r"a number in an expression takes a plain Python number.*PyTorch tensor",
+            lambda: h.Value(2.0) * torch.tensor(3.0)),
+    Mistake("Value", "a Value as the exponent", LIE, r"plain-number power.*x\*\*y = exp\(y \* log\(x\)\)",
+            lambda: h.Value(2.0) ** h.Value(3.0)),
+    Mistake("Value", "dividing by zero", VE, r"the divisor is 0", lambda: h.Value(1.0) / 0.0),
+    Mistake("Value", "a negative number to a fractional power", VE, r"-8\^0\.5 is not a finite real number",
+            lambda: h.Value(-8.0) ** 0.5),
+    Mistake("Value", "the log of a negative number", VE, r"log is defined only for positive numbers.*-1",
+            lambda: __import__("helpers.tape_from_scratch").tape_from_scratch.log(h.Value(-1.0))),
+    Mistake("Tape", "a target computed after the tape closed", VE,
+            r"v?\S* was not computed inside this tape's `with` block",
+            lambda: (lambda t, x, y: t.gradient(y, x))(*tape_with_square(inside=False))),
+    Mistake("Tape", "a number as the target", LIE, r"The target must be the Value you computed",
+            lambda: (lambda t, x, y: t.gradient(4.0, x))(*tape_with_square())),
+    Mistake("Tape", "the source's name as text", LIE, r"The sources must be a Value .* not str 'x'",
+            lambda: (lambda t, x, y: t.gradient(y, "x"))(*tape_with_square())),
+    Mistake("Tape", "backward() of a target from no tape", VE, r"was not computed inside this tape",
+            lambda: (lambda t, x, y: t.backward(y))(*tape_with_square(inside=False))),
+    Mistake("record", "fewer local derivatives than inputs", LIE,
+            r"one local derivative per input: 2 input\(s\), so a list of 2",
+            lambda: h.record("·", [h.Value(2.0), h.Value(3.0)], 6.0, [3.0])),
+    Mistake("record", "the template's ... left as the local derivative", LIE,
+            r"a local derivative in record\(\.\.\.\) got `\.\.\.`: replace the \.\.\. with a number",
+            lambda: h.record("tanh", [h.Value(0.5)], 0.46, [...])),
+    Mistake("record", "a Value instead of a list of inputs", LIE,
+            r"inputs must be a list of the Values.*\[v\]",
+            lambda: h.record("exp", h.Value(1.0), 2.7, [2.7])),
+    Mistake("record", "the inputs first", LIE, r"first argument names the operation",
+            lambda: h.record([h.Value(1.0)], "exp", 2.7, [2.7])),
+    Mistake("draw_tape", "the target first", LIE, r"draw_tape takes the Tape first, then the target",
+            lambda: (lambda t, x, y: h.draw_tape(y, t))(*tape_with_square())),
+    Mistake("draw_tape", "a target from no tape", VE, r"The target must be a Value computed inside this tape",
+            lambda: (lambda t, x, y: h.draw_tape(t, y))(*tape_with_square(inside=False))),
+    Mistake("draw_tape", "a step beyond the records", LIE,
+            r"step must be a whole number from 0 to 1, not int 5",
+            lambda: (lambda t, x, y: h.draw_tape(t, y, step=5))(*tape_with_square())),
+    Mistake("draw_tape", "a step with a decimal point", LIE, r"step must be a whole number .* not float 1\.0",
+            lambda: (lambda t, x, y: h.draw_tape(t, y, step=1.0))(*tape_with_square())),
+    Mistake("draw_tape", "an expression of two sources", VE,
+            r"draws expressions of one source x; this tape has 2",
+            lambda: h.draw_tape(*tape_of_two_sources())),
+    Mistake("backward_explorer", "x as text", LIE, r"x " + NOT_NUMBER + r", but it is str '2'",
+            lambda: h.backward_explorer(x="2")),
+    Mistake("backward_explorer", "one function instead of a menu", LIE, MENU,
+            lambda: h.backward_explorer(expressions=lambda x: x * x)),
+    Mistake("backward_explorer", "an expression that gives a plain number", VE,
+            r"The expression gave float 3\.0, not a Value computed from x",
+            lambda: h.backward_explorer(expressions={"three": lambda x: 3.0})),
+    Mistake("backward_explorer", "an expression written with TensorFlow", VE,
+            r"failed with .*sin, cos, exp and log of helpers\.tape_from_scratch, not with TensorFlow's",
+            lambda: h.backward_explorer(expressions={"sin": lambda x: tf.sin(x)})),
+    Mistake("backward_explorer", "a negative step", LIE, r"step must be a whole number from 0",
+            lambda: h.backward_explorer(step=-1)),
+    Mistake("show_source", "the method's name as text", LIE,
+            r"show_source shows the code of a function, class or method.*not str 'Tape\.steps'",
+            lambda: h.show_source("Tape.steps")),
+    Mistake("show_source", "a value instead of a function", LIE, r"\(no brackets\), not float 6\.0",
+            lambda: h.show_source(6.0)),
 ]
 
 

@@ -17,8 +17,8 @@ def test_the_tour_moves_the_control_a_learner_moves_first_from_where_it_starts(n
     control, and its keywords start the explorer with that control at the value asked for."""
     registered = EXPLORERS[name]
     shown = controls(registered.build())
-    kinds = (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.ToggleButtons)
-    first = next(w for kind in kinds for w in shown if isinstance(w, kind))
+    kinds = ((widgets.FloatSlider, widgets.IntSlider), widgets.Dropdown, widgets.ToggleButtons)
+    first = next(w for kind in kinds for w in shown if isinstance(w, kind))  # sliders in the order shown
     value = registered.tour.values[-1]
     started = registered.build(**registered.tour.keywords(value)).explorer
     assert getattr(started, registered.tour.control).value == value
