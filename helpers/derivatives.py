@@ -228,7 +228,7 @@ def tf_partials_on_grid(f: Callable, xs: np.ndarray, ys: np.ndarray) -> tuple[np
     return dx.numpy().astype(np.float64), dy.numpy().astype(np.float64)
 
 
-def _vector_output(y: Any, library: str, name: str = "f") -> int:
+def count_outputs(y: Any, library: str, name: str = "f") -> int:
     """The number of outputs of f(x), refusing a value the library did not compute or that is not a vector."""
     if framework(y) != library:
         raise LearnerValueError(
@@ -262,7 +262,7 @@ def tf_jacobian(f: Callable, point: Any, *, by_rows: bool = False) -> np.ndarray
     with tf.GradientTape(persistent=by_rows) as tape:
         tape.watch(x)
         y = call_function(f, x)
-        outputs = _vector_output(y, "tensorflow")
+        outputs = count_outputs(y, "tensorflow")
         parts = [y[i] for i in range(outputs)] if by_rows else []  # the slices are recorded too
     if by_rows:
         rows = [tape.gradient(part, x, unconnected_gradients=zero) for part in parts]
@@ -280,7 +280,7 @@ def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
     if not callable(f):
         raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
     x = torch.tensor(to_vector(point), dtype=torch.float32)
-    _vector_output(call_function(f, x), "torch")
+    count_outputs(call_function(f, x), "torch")
     matrix = torch.autograd.functional.jacobian(f, x)
     return np.asarray(matrix.detach().numpy(), dtype=np.float64)
 

@@ -129,4 +129,45 @@ EXERCISES: dict[str, Exercise] = {
         hint="The records are v1 = x·x and y = v1·x. Play them back newest first and let each contribution "
         "replace the one before: x receives 4 from y's record, then 2·2 and 2·2 from v1's record.",
     ),
+    "11-dense-bias": Exercise(
+        question="∂L/∂b of Dense(2) with W = [[1, 2], [−1, 0.5]], b = [0.5, −0.5] on x = [[1, 1], [2, 0]], "
+        "L = the sum of the squared outputs",
+        answer=[6.0, 11.0],
+        hint="Compute z = x·W + b for each row ((0.5, 2) and (2.5, 3.5)). L = Σ z², so every row adds 2z to "
+        "∂L/∂b: the bias is used by every row. With a tape: tape.gradient(L, dense.trainable_variables)[1].",
+    ),
+    "11-sgd-step": Exercise(
+        question="[W, b] of Dense(1) after one SGD step with learning rate 0.05 from W = 1, b = 0 "
+        "on the four points",
+        answer=[1.75, 0.25],
+        hint="The gradients at W = 1, b = 0 are ∂L/∂W = −15 and ∂L/∂b = −5; one step is θ ← θ − 0.05·∂L/∂θ. "
+        "In Keras: SGD(learning_rate=0.05).apply_gradients(zip(grads, line.trainable_variables)).",
+    ),
+    "11-clip": Exercise(
+        question="g₁ = (3, 4) and g₂ = (12) clipped to a global norm of at most 6.5, as [g₁, g₂] in one list",
+        answer=[1.5, 2.0, 6.0],
+        hint="The global norm is √(3² + 4² + 12²) = 13, above 6.5, so every entry is multiplied by 6.5/13. "
+        "tf.clip_by_global_norm(grads, 6.5) returns (clipped list, norm); tf.concat(clipped, 0) makes "
+        "one list.",
+    ),
+    "10-vjp": Exercise(
+        question="vᵀJ for f(x) = [x₀²·x₁, x₀ + 3x₁, x₁²] at x = (1, 2) with v = (1, −1, 2)",
+        answer=[3.0, 6.0],
+        hint="Pass the weights to the tape: tape.gradient(y, x, output_gradients=v) (in PyTorch "
+        "y.backward(gradient=v)). By hand the rows of J are (2x₀x₁, x₀²), (1, 3) and (0, 2x₁): add them up "
+        "with the weights v. The answer has one number per input, two.",
+    ),
+    "10-jvp": Exercise(
+        question="J·u for f(x) = [x₀²·x₁, x₀ + 3x₁, x₁²] at x = (1, 2) with u = (1, −1)",
+        answer=[3.0, -2.0, -4.0],
+        hint="Compute y inside `with tf.autodiff.ForwardAccumulator(primals=x, tangents=u) as acc:` and read "
+        "acc.jvp(y) (in PyTorch torch.func.jvp(f, (x,), (u,))). By hand J·u = u₀·(column 0) + u₁·(column 1) "
+        "of J: one number per output, three.",
+    ),
+    "10-passes": Exercise(
+        question="[reverse-mode passes, forward-mode passes] for the Jacobian of tanh(W·x), W of 10 × 784",
+        answer=[10.0, 784.0],
+        hint="J has one row per output and one column per input, m × n = 10 × 784. Reverse mode gives one "
+        "row per backward pass, forward mode one column per forward pass.",
+    ),
 }
