@@ -27,6 +27,7 @@ from helpers.values import (
     LearnerInputError,
     LearnerValueError,
     SaidInWords,
+    check_range,
     describe,
     require_function_menu,
     to_point,
@@ -100,7 +101,8 @@ def _number(value: float | None) -> str:
 
 
 def _scene(p: BackwardPass, step: int) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
-    """What the picture shows after `step` steps: each box's two lines and colour, each edge's colour."""
+    """What the picture shows after `step` steps: the lines of text of each box (b0, b1, …) and of each
+    edge's label (e0, e1, …: the local derivative), each box's colour and each edge's colour."""
     grads, current = p.gradients(step), p.current(step)
     made = {rec.output: rec for rec in p.tape.records}
     reached = {rec.output for rec, _ in p.steps} | {p.y}
@@ -118,8 +120,9 @@ def _scene(p: BackwardPass, step: int) -> tuple[dict[str, list[str]], dict[str, 
             fills[f"b{i}"] = SOURCE
         else:
             fills[f"b{i}"] = RECORD if value in reached else UNUSED
-    for edge, rec, _ in _edges(p):
+    for edge, rec, (_, _, local) in _edges(p):
         edges[edge] = CURRENT if rec is current else "#000000"
+        lines[edge] = [f"×{local:.3g}"]
     return lines, fills, edges
 
 
@@ -138,12 +141,13 @@ def _digraph(p: BackwardPass, lines: Mapping, fills: Mapping, edges: Mapping, wi
     boxes = {**NODE_ATTR, "fixedsize": "true", "width": f"{width:.2f}", "height": "0.55"}
     dot = GraphPicture(graph_attr={"rankdir": "LR", "nodesep": "0.15", "ranksep": "0.3"}, node_attr=boxes)
     dot.graph = Graph()  # the same boxes as text, for repr() and for a machine whose dot fails
-    for i, (box, text) in enumerate(lines.items()):
+    for i, value in enumerate(p.boxes):
+        box, text = f"b{i}", lines[f"b{i}"]
         dot.node(box, "\n".join(text), fillcolor=fills[box], id=box)
-        kind = "source" if i == 0 else "output" if p.boxes[i] is p.y else "op"
+        kind = "source" if i == 0 else "output" if value is p.y else "op"
         dot.graph.nodes.append(Node(box, " ".join(text), kind))
-    for edge, _, (a, b, local) in _edges(p):
-        dot.edge(f"b{a}", f"b{b}", label=f"×{local:.3g}", color=edges[edge], fontcolor=edges[edge],
+    for edge, _, (a, b, _) in _edges(p):
+        dot.edge(f"b{a}", f"b{b}", label=lines[edge][0], color=edges[edge], fontcolor=edges[edge],
                  fontsize="9", fontname="monospace", id=edge)
         dot.graph.edges.append((f"b{a}", f"b{b}"))
     return dot
@@ -152,8 +156,8 @@ def _digraph(p: BackwardPass, lines: Mapping, fills: Mapping, edges: Mapping, wi
 def _width(p: BackwardPass) -> float:
     """Box width in inches for the longest line any step shows (monospace 10 pt: 0.085 in a character),
     rounded up to two characters, so that nearby values of x share one layout."""
-    longest = max(len(line) for step in range(len(p.steps) + 1) for text in _scene(p, step)[0].values()
-                  for line in text)
+    longest = max(len(line) for step in range(len(p.steps) + 1)
+                  for box, text in _scene(p, step)[0].items() if box.startswith("b") for line in text)
     return 0.2 + 0.085 * (2 * -(-longest // 2))
 
 
@@ -169,15 +173,17 @@ def draw_tape(tape: Any, target: Any, step: Any = None) -> Any:
 class BackwardExplorer(Explorer):
     """Pick an expression and x; move `step` to play its tape backwards one record at a time."""
 
-    def __init__(self, expressions: Mapping | None, x: float, step: int | None) -> None:
+    def __init__(self, expressions: Mapping | None, x: float, step: int | None,
+                 xlim: tuple[float, float]) -> None:
         self.expressions = require_function_menu(
             EXPRESSIONS if expressions is None else expressions, "{'x·x': lambda x: x * x}"
         )
         x = to_point(x)
-        self.wanted = None if step is None else _step(step, 10**6)
+        low, high = check_range(xlim, point=x, what="the slider's range")
+        self.wanted = None if step is None else _step(step)  # beyond the last record: the end
         self._layouts: dict[tuple, tuple[str, list[str]]] = {}  # (structure, width) -> SVG with holes
         self.expression = function_menu(self.expressions, "y =")
-        self.x = slider("x", x, -3.0, 3.0)
+        self.x = slider("x", x, low, high)
         self.step = widgets.IntSlider(value=0, min=0, max=1, description="step")
         self.image = widgets.Image(format="svg+xml")
         self.text = widgets.HTML()  # the text picture, without Graphviz
@@ -203,15 +209,16 @@ class BackwardExplorer(Explorer):
         p, width = self.backward, _width(self.backward)
         structure = tuple((rec.op, tuple(id(v) in {id(b) for b in p.boxes} for v in rec.inputs))
                           for rec in p.tape.records) + (len(_edges(p)), self.expression.value)
-        key = (structure, width)
+        lines, fills, edges = _scene(p, 0)
+        # Edge labels take room in the layout: one layout per length of each label.
+        key = (structure, width, tuple(len(lines[edge][0]) for edge in edges))
         if key not in self._layouts:
-            lines, fills, edges = _scene(p, 0)
             holes = {box: [f"@{box}.{i}@" for i in range(len(text))] for box, text in lines.items()}
             colours = {name: f"#fe{i:04x}" for i, name in enumerate([*fills, *edges])}
             svg = _digraph(p, holes, {b: colours[b] for b in fills}, {e: colours[e] for e in edges},
                            width).pipe(format="svg").decode()
             names = {colour: name for name, colour in colours.items()}
-            self._layouts[key] = (re.split(r"(@b\d+\.\d@|#fe[0-9a-f]{4})", svg), names)
+            self._layouts[key] = (re.split(r"(@[be]\d+\.\d@|#fe[0-9a-f]{4})", svg), names)
         return self._layouts[key]
 
     def _new_step(self, change: Any = None) -> None:
@@ -270,10 +277,11 @@ def _polynomial_so_far(step: float, x: float = 2.0) -> list[str]:
 
 @registered(Tour("step", (2, 6, 8), then="expression", says=_polynomial_so_far, repaints_in_part=False))
 def backward_explorer(
-    expressions: Mapping | None = None, x: float = 2.0, step: int | None = 0
+    expressions: Mapping | None = None, x: float = 2.0, step: int | None = 0,
+    xlim: tuple[float, float] = (-3.0, 3.0),
 ) -> ExplorerBox:
     """Step through the backward pass of an expression of x, one recorded operation at a time."""
-    return BackwardExplorer(expressions, x, step).widget
+    return BackwardExplorer(expressions, x, step, xlim).widget
 
 
 # ------------------------------------------------------------------ what a learner is told
@@ -295,7 +303,9 @@ def _pass_of(tape: Any, target: Any) -> BackwardPass:
     return BackwardPass(tape, leaves[0], target, steps)
 
 
-def _step(step: Any, count: int) -> int:
-    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= count:
-        raise LearnerInputError(f"step must be a whole number from 0 to {count}, not {describe(step)}.")
+def _step(step: Any, count: int | None = None) -> int:
+    """A step of the backward pass: 0 (before it) up to `count` (its end), if given."""
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0 or count is not None and step > count:
+        allowed = "0 or more" if count is None else f"from 0 to {count}"
+        raise LearnerInputError(f"step must be a whole number {allowed}, not {describe(step)}.")
     return step

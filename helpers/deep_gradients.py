@@ -178,13 +178,15 @@ def sci(value: float) -> str:
 
 
 def slopes_bound(activation: str, passes: int) -> str:
-    """In words: what `passes` slopes of the activation can multiply a gradient by, at most."""
+    """In words: what `passes` slopes of the activation alone can multiply a gradient by; the weights
+    (and each layer's input, in ∂L/∂Wₖ) multiply in as well, so the bars may lie above or below it."""
     act = ACTIVATIONS[activation]
     if act.steepest == 1.0:
         slopes = "each 0 or 1" if activation == "relu" else "each at most 1"
         return f"{slopes}: the slopes alone never make it larger, and the weights decide"
     power = f"({act.steepest_text}){superscript(passes)}"
-    return f"each at most {act.steepest_text}: together at most {power} = {sci(act.steepest**passes)}"
+    return (f"each at most {act.steepest_text}: the slopes alone shrink it to at most {power} = "
+            f"{sci(act.steepest**passes)}, and the weights multiply in as well")
 
 
 def verdict(norms: np.ndarray) -> tuple[str, str]:
@@ -303,7 +305,7 @@ class DepthExplorer(Explorer):
             f"<b>{depth} {name} layers</b>, weight scale {scale:.3g}: the first layer's gradient is "
             f"{sci(ratio)} {relation} the last's, the largest is {sci(self.norms.max())}: <b>{word}</b>."
             f"<br>On its way back from the last layer to the first, the gradient is multiplied by "
-            f"{depth - 1} slopes of {name}, {slopes_bound(name, depth - 1)}."
+            f"{depth - 1} {'slope' if depth == 2 else 'slopes'} of {name}, {slopes_bound(name, depth - 1)}."
         )
 
     def value(self) -> dict[str, Any]:

@@ -141,7 +141,9 @@ EXERCISES: dict[str, Exercise] = {
         "on the four points",
         answer=[1.75, 0.25],
         hint="The gradients at W = 1, b = 0 are ∂L/∂W = −15 and ∂L/∂b = −5; one step is θ ← θ − 0.05·∂L/∂θ. "
-        "In Keras: SGD(learning_rate=0.05).apply_gradients(zip(grads, line.trainable_variables)).",
+        "In Keras: SGD(learning_rate=0.05).apply_gradients(zip(grads, line.trainable_variables)). "
+        "In PyTorch call optimizer.zero_grad() before backward(): .grad adds up, and an old gradient "
+        "left in it doubles the step (giving [2.5, 0.5]).",
     ),
     "11-clip": Exercise(
         question="g₁ = (3, 4) and g₂ = (12) clipped to a global norm of at most 6.5, as [g₁, g₂] in one list",

@@ -87,7 +87,13 @@ class Value:
         return self.number >= as_value(other).number
 
     def __float__(self) -> float:
-        return self.number
+        # math.sin(x) or math.tanh(x) would read only the number and record nothing: a silent wrong gradient.
+        raise LearnerInputError(
+            "A Value cannot become a plain number inside an expression: math.sin(x) or float(x) would "
+            "record nothing on the tape. Use the tape's sin, cos, exp and log (from "
+            "helpers.tape_from_scratch import sin) or write the operation with record(...); "
+            "for the number itself read x.number."
+        )
 
     @property
     def label(self) -> str:
@@ -299,7 +305,14 @@ def _check_target(tape: Tape, target: Any, sources: list[Value]) -> None:
         raise LearnerInputError(
             f"The target must be the Value you computed inside the tape (such as y), not {describe(target)}."
         )
-    if target not in sources and not any(rec.output is target for rec in tape.records):
+    computed = {rec.output for rec in tape.records}
+    if target not in computed and any(source in computed for source in sources):
+        made = next(source for source in sources if source in computed)
+        raise LearnerInputError(
+            f"The target comes first, then the sources: tape.gradient(y, x), not tape.gradient(x, y) "
+            f"({target.label} was not computed by the tape, but {made.label} was)."
+        )
+    if target not in sources and target not in computed:
         raise LearnerValueError(
             f"{target.label} was not computed inside this tape's `with` block, so the tape holds no record "
             "of it: compute it inside `with Tape() as tape:`."

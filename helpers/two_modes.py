@@ -288,7 +288,8 @@ def modes_html(n: int, m: int, reverse: ModeRun, forward: ModeRun, agree: bool) 
             ratio = (forward.ms / n) / (reverse.ms / m)
             lines.append(
                 f"{verdict}, yet on this machine {faster} mode was faster: one forward pass costs about "
-                f"{ratio:.1f} times one backward pass here, so pass counts this close do not decide."
+                f"{ratio:.1f} times one backward pass here, more than the difference in counts saves "
+                "(and times measured once vary from run to run)."
             )
     lines.append("Both Jacobians equal the hand-derived (1 − fᵢ²)·Wᵢⱼ." if agree else
                  "<b style='color:#b00000'>The two Jacobians differ from the hand-derived one.</b>")

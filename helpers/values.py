@@ -64,7 +64,12 @@ def framework(value: Any) -> str | None:
 def describe(value: Any) -> str:
     """A short description of a value for an error message: its type, and its dtype and shape."""
     kind = framework(value)
-    if kind is not None and hasattr(value, "dtype"):
+    if kind is not None and (hasattr(value, "trainable_variables") or hasattr(value, "named_parameters")):
+        # A Keras layer or model, or a PyTorch module: it has a dtype but no shape of its own.
+        library = "Keras" if kind == "tensorflow" else "PyTorch"
+        return (f"the {library} {type(value).__name__} itself, not numbers (read them from its weights, "
+                f"such as model.trainable_variables or layer.weight, or from its output)")
+    if kind is not None and hasattr(value, "dtype") and hasattr(value, "shape"):
         label = "TensorFlow tensor" if kind == "tensorflow" else "PyTorch tensor"
         return f"a {label} of dtype {_dtype_name(value.dtype)} and shape {tuple(value.shape)}"
     if callable(value):
@@ -99,14 +104,16 @@ def _to_array(value: Any, what: str, where: str) -> np.ndarray:
         # Entry by entry, so that a None or a tensor still attached to autograd inside a list is
         # named too, instead of failing deep inside NumPy.
         value = [_to_array(item, what, f"{where}[{i}]") for i, item in enumerate(value)]
-        shapes = sorted({part.shape for part in value})
-        if len(shapes) > 1:
+        shapes = list(dict.fromkeys(part.shape for part in value))  # in the order of the entries
+        if len(shapes) > 1 and all(part.size == 1 for part in value):
+            value = [part.reshape(()) for part in value]  # such as [W, b] of a layer of one weight
+        elif len(shapes) > 1:
             raise LearnerValueError(
                 f"{what} is a list whose entries have different shapes ({', '.join(map(str, shapes))}); "
-                f"give one number per entry, or rows of equal length."
+                f"give one number per entry (such as W[0, 0] or t.item()), or rows of equal length."
             )
     kind = framework(value)
-    if kind == "torch":
+    if kind == "torch" and hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     elif kind == "tensorflow" and hasattr(value, "numpy"):
         value = value.numpy()

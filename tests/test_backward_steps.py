@@ -130,3 +130,17 @@ def test_every_menu_expression_agrees_with_a_finite_difference(name):
     p = backward_pass(f, 1.3)
     exact = p.tape.gradient(p.y, p.x)
     assert exact == pytest.approx(helpers.finite_difference(lambda t: f(Value(t)).number, 1.3), rel=1e-6)
+
+
+def edge_labels(svg) -> dict[str, str]:
+    found = re.findall(r'<g id="(e\d+)" class="edge">.*?<text[^>]*>([^<]*)</text>', bytes(svg).decode(), re.S)
+    return {edge: label.replace("&#45;", "-") for edge, label in found}
+
+
+@pytest.mark.parametrize("x", [3.0, -3.0, 1.7])
+def test_the_edges_carry_the_local_derivatives_of_the_x_shown(x):
+    e = explorer(step=8)
+    e.x.value = x
+    expected = {edge: f"×{local:.3g}" for edge, _, (_, _, local) in backward_steps._edges(e.backward)}
+    assert edge_labels(e.image.value) == expected
+    assert expected["e0"] == f"×{3 * x * x:.3g}"  # x → v1 = x³ carries 3x²
