@@ -1,7 +1,8 @@
 """Regenerate the parts of the course that list its chapters, from the notebooks themselves.
 
 - README.md: the table between `<!-- chapters:start -->` and `<!-- chapters:end -->`.
-- notebooks/00_start_here.ipynb: the markdown cell that starts with `<!-- generated: chapters -->`.
+- notebooks/00_start_here.ipynb: the map, in markdown cells that start with `<!-- generated: chapters -->`,
+  at most MAP_ROWS chapters each, so that each fits a slide.
 - every chapter: the last cell, `<!-- generated: navigation -->`, linking back and onward.
 
 Run `python tools/contents.py` after adding or renaming a chapter; `--check` only reports staleness
@@ -25,6 +26,8 @@ START = "00_start_here.ipynb"
 REPOSITORY = "learn-autodiff/gradient-tapes"
 BINDER = f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD"
 TABLE_MARK = "<!-- generated: chapters -->"
+# Chapters per cell of the map: more rows than this run off a 1280×720 slide (tests/browser/test_decks.py).
+MAP_ROWS = 6
 NAV_MARK = "<!-- generated: navigation -->"
 README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 # Under every "Next" link. A learner who follows the links leaves every chapter open, and each one's
@@ -92,6 +95,26 @@ def navigation(items: list[Chapter], index: int) -> str:
     return f"{NAV_MARK}\n---\n" + " · ".join(parts) + note
 
 
+def with_map(cells: list, items: list[Chapter]) -> list:
+    """The cells with the map's cells (each starting with TABLE_MARK) replaced by one cell per
+    MAP_ROWS chapters, where the first of them stood."""
+    marked = [i for i, cell in enumerate(cells)
+              if cell.cell_type == "markdown" and cell.source.startswith(TABLE_MARK)]
+    if not marked:
+        return cells
+    parts = [items[i:i + MAP_ROWS] for i in range(0, len(items), MAP_ROWS)]
+    first = cells[marked[0]]
+    maps = []
+    for k, part in enumerate(parts):
+        cell = first if k == 0 else nbformat.v4.new_markdown_cell(metadata=dict(first.metadata))
+        if k:
+            cell["id"] = f"chapters-{k}"  # stable, so regenerating leaves the file as it is
+        cell.source = f"{TABLE_MARK}\n{table(part, '', launch=False)}"
+        maps.append(cell)
+    kept = [cell for i, cell in enumerate(cells) if i not in marked]
+    return kept[:marked[0]] + maps + kept[marked[0]:]
+
+
 def expected_files() -> dict[Path, str]:
     """The full text every generated file should have now."""
     items = chapters()
@@ -101,9 +124,7 @@ def expected_files() -> dict[Path, str]:
     for index, ch in enumerate(items):
         nb = nbformat.read(ch.path, as_version=4)
         if ch.name == START:
-            for cell in nb.cells:
-                if cell.cell_type == "markdown" and cell.source.startswith(TABLE_MARK):
-                    cell.source = f"{TABLE_MARK}\n{table(items[1:], '', launch=False)}"
+            nb.cells = with_map(nb.cells, items[1:])
         nav = navigation(items, index)
         if nb.cells[-1].cell_type == "markdown" and nb.cells[-1].source.startswith(NAV_MARK):
             nb.cells[-1].source = nav
