@@ -196,3 +196,17 @@ def test_where_nbgrader_is_installed_its_jupyterlab_parts_are_off(tmp_path):
     assert "kernel_manager_class" in server, "the learners' settings stay"
     assert not any(server["jpserver_extensions"].values())
     assert any(name.startswith("nbgrader.") for name in server["jpserver_extensions"])
+
+
+def test_a_chapter_column_sums_its_exercises_and_keeps_their_marks():
+    from tools.grade import NOT_HANDED_IN, UNGRADED, table_rows
+
+    columns = {"01_one": [("01-a", 1), ("01-b", 2)], "02_two": [("02-a", 1)]}
+    table = {"ann": {"01-a": 1, "01-b": 0, "02-a": NOT_HANDED_IN},
+             "ben": {"01-a": UNGRADED, "01-b": UNGRADED, "02-a": 1}}
+    by_exercise, by_chapter = table_rows(columns, table), table_rows(columns, table, by_chapter=True)
+    assert by_chapter[0] == ["student", "01", "02", "total"]
+    for exercises, chapters in zip(by_exercise[1:], by_chapter[1:], strict=True):
+        assert exercises[-1] == chapters[-1], "the same total either way"
+    assert by_chapter[1][1:3] == [sum(by_exercise[1][1:3]), by_exercise[1][3]]
+    assert by_chapter[2][1:3] == [1, NOT_HANDED_IN] and by_chapter[3][1:3] == [UNGRADED, 1]

@@ -22,6 +22,7 @@ from tools.assignment import COURSE, nbgrader, require_nbgrader
 
 NOT_HANDED_IN = "–"
 UNGRADED = "error"  # handed in, but nbgrader could not grade it (it says why above the table)
+WIDTH = 120  # the widest table printed per exercise; a wider one is printed per chapter
 
 
 def exercise_columns(course: Path) -> dict[str, list[tuple[str, float]]]:
@@ -84,13 +85,15 @@ def scores(course: Path, handed_in: dict[str, dict[str, Path]], columns) -> dict
     return table
 
 
-def grade(submissions: Path, course: Path = COURSE) -> list[list]:
-    """Autograde every handed-in chapter; returns the table: a header, the maximum, a row per student."""
+def grade(submissions: Path, course: Path = COURSE):
+    """Autograde every handed-in chapter; returns {assignment: [(exercise, points)]} of the chapters someone
+    handed in, and {student: {exercise: points, NOT_HANDED_IN or UNGRADED}}."""
     require_nbgrader()
     if not (course / "source").is_dir():
         raise SystemExit(f"No assignments in {course}: run `make assignment` first.")
     columns = exercise_columns(course)
     handed_in = find_notebooks(submissions, list(columns))
+    columns = {a: listed for a, listed in columns.items() if any(a in nbs for nbs in handed_in.values())}
     start_afresh(course)
     for student, notebooks in handed_in.items():
         for assignment, path in notebooks.items():
@@ -98,20 +101,31 @@ def grade(submissions: Path, course: Path = COURSE) -> list[list]:
             target.parent.mkdir(parents=True)
             shutil.copyfile(path, target)
     for assignment in columns:
-        if any(assignment in notebooks for notebooks in handed_in.values()):
-            done = nbgrader(course, "autograde", assignment, "--force")
-            if done.returncode != 0:  # nbgrader went on with the other notebooks; their scores stand
-                print(f"nbgrader autograde {assignment} reported errors:\n{done.stdout}{done.stderr}")
-    table = scores(course, handed_in, columns)
-    exercises = [(name, points) for listed in columns.values() for name, points in listed]
-    rows = [
-        ["student", *[name for name, _ in exercises], "total"],
-        ["(max)", *[points for _, points in exercises], sum(points for _, points in exercises)],
-    ]
+        done = nbgrader(course, "autograde", assignment, "--force")
+        if done.returncode != 0:  # nbgrader went on with the other notebooks; their scores stand
+            print(f"nbgrader autograde {assignment} reported errors:\n{done.stdout}{done.stderr}")
+    return columns, scores(course, handed_in, columns)
+
+
+def table_rows(columns, table, by_chapter: bool = False) -> list[list]:
+    """A header, the maximum and a row per student: a column per exercise (or per chapter), and the total."""
+    if by_chapter:
+        groups = {assignment[:2]: listed for assignment, listed in columns.items()}
+    else:
+        groups = {name: [(name, points)] for listed in columns.values() for name, points in listed}
+    rows = [["student", *groups, "total"], ["(max)", *[sum(p for _, p in g) for g in groups.values()]]]
+    rows[1].append(sum(rows[1][1:]))
     for student, got in table.items():
-        row = [got[name] for name, _ in exercises]
-        rows.append([student, *row, sum(v for v in row if not isinstance(v, str))])
+        cells = [combined([got[name] for name, _ in group]) for group in groups.values()]
+        rows.append([student, *cells, sum(c for c in cells if not isinstance(c, str))])
     return rows
+
+
+def combined(values: list[float | str]) -> float | str:
+    """One cell for a chapter's exercises: their sum, or why there is none (a chapter is handed in whole)."""
+    if any(isinstance(v, str) for v in values):
+        return NOT_HANDED_IN if NOT_HANDED_IN in values else UNGRADED
+    return sum(values)
 
 
 def shown(cell: str | float) -> str:
@@ -137,13 +151,18 @@ def main(argv: list[str] | None = None) -> None:
     if not args.submissions.is_dir():
         raise SystemExit(f"{args.submissions} is not a folder of student folders.")
     course = args.course.resolve()
-    rows = grade(args.submissions.resolve(), course)
+    columns, table = grade(args.submissions.resolve(), course)
     out = args.csv or course / "scores.csv"
+    by_exercise = table_rows(columns, table)
     with out.open("w", newline="", encoding="utf-8") as file:
-        csv.writer(file).writerows([["" if c == NOT_HANDED_IN else shown(c) for c in row] for row in rows])
-    print(render(rows))
-    print(f"\nPoints per exercise ({NOT_HANDED_IN}: chapter not handed in; {UNGRADED}: nbgrader could not "
-          f"grade it, see above). Also in {out}; the graded notebooks, with each test's message, are in "
+        csv.writer(file).writerows([["" if c == NOT_HANDED_IN else shown(c) for c in r] for r in by_exercise])
+    printed, per = render(by_exercise), "exercise"
+    if max(map(len, printed.splitlines())) > WIDTH:  # too wide for a terminal: the CSV keeps the detail
+        printed = render(table_rows(columns, table, by_chapter=True))
+        per = "chapter (per exercise in the CSV)"
+    print(printed)
+    print(f"\nPoints per {per}; {NOT_HANDED_IN}: chapter not handed in; {UNGRADED}: nbgrader could not grade "
+          f"it (see above). Written to {out}; the graded notebooks, with each test's message, are in "
           f"{course / 'autograded'}/<student>/.")
 
 
