@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+GRADING_STAMP := $(VENV)/.installed-grading
 # JupyterLab refuses to run as root unless told to (containers, Binder-like machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # A package index for PyTorch's CPU build on Linux without a GPU (README), e.g.
@@ -14,7 +15,7 @@ TORCH_INDEX ?=
 # pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
 WORKERS ?= 2
 
-.PHONY: lab test setup setup-dev notebooks contents slides handouts lint bench clean
+.PHONY: lab test setup setup-dev notebooks contents slides handouts assignment grade lint bench clean
 
 # What learners and lecturers need: requirements.txt, the helpers package, dot, the course's settings.
 setup: $(STAMP)
@@ -34,9 +35,10 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(BIN)/python -m pip install -r requirements.txt -e . $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 	@touch $@
 
-$(DEV_STAMP): $(STAMP) requirements-dev.txt
+$(DEV_STAMP): $(STAMP) requirements-dev.txt requirements-grading.txt
 	@echo "==> Installing the test tools (requirements-dev.txt)"
 	@$(BIN)/python -m pip install -r requirements-dev.txt
+	@$(BIN)/python tools/install_jupyter_config.py  # now with nbgrader: its JupyterLab parts off
 	@touch $@
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--port=9999 --no-browser"
@@ -73,6 +75,25 @@ slides: setup
 
 handouts: setup
 	$(BIN)/python tools/handouts.py build/handouts
+
+# Lecturers: nbgrader, for the graded exercises below (requirements-grading.txt; learners never need it).
+$(GRADING_STAMP): $(STAMP) requirements-grading.txt
+	@echo "==> Installing the grading tool (requirements-grading.txt)"
+	@$(BIN)/python -m pip install -r requirements-grading.txt
+	@$(BIN)/python tools/install_jupyter_config.py  # now with nbgrader: its JupyterLab parts off
+	@touch $@
+
+# Chapters to make assignments of, e.g. make assignment CHAPTERS="01 02" (default: all with exercises).
+CHAPTERS ?=
+
+# Lecturers: the exercises as nbgrader assignments in build/grading, student versions in its release/.
+assignment: setup $(GRADING_STAMP)
+	$(BIN)/python tools/assignment.py $(CHAPTERS)
+
+# Lecturers: grade a folder holding one folder per student, e.g. make grade SUBMISSIONS=~/collected
+grade: setup $(GRADING_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "Say which folder to grade: make grade SUBMISSIONS=<folder>"; exit 2; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)"
 
 # Maintainers: the performance benchmark, printed and written to docs/benchmark.md and the README.
 # FULL=1 also times `make test` end to end (a few minutes more).

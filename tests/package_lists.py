@@ -46,8 +46,10 @@ def requirements(filename: str = "requirements.txt") -> dict[str, str]:
 
 
 def dev_tools() -> set[str]:
-    """What requirements-dev.txt adds to requirements.txt."""
-    return set(requirements("requirements-dev.txt")) - set(requirements())
+    """What requirements-dev.txt adds to requirements.txt: the test tools and the grading tool."""
+    return (set(requirements("requirements-dev.txt")) | set(requirements("requirements-grading.txt"))) - set(
+        requirements()
+    )
 
 
 def environment() -> list[tuple[str | None, str, str]]:

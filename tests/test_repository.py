@@ -46,11 +46,15 @@ def test_requirements_and_environment_agree():
 
 def test_dev_requirements_are_the_learner_list_plus_test_tools():
     lines = [line.split("#")[0].strip() for line in (ROOT / "requirements-dev.txt").read_text().splitlines()]
-    assert [line for line in lines if line][0] == "-r requirements.txt"
-    assert package_lists.dev_tools() == set(package_lists.requirements("requirements-dev.txt"))
+    assert [line for line in lines if line][:2] == ["-r requirements.txt", "-r requirements-grading.txt"]
+    grading = set(package_lists.requirements("requirements-grading.txt"))
+    assert not grading & set(package_lists.requirements()), "the grading tool stays out of learners' installs"
+    assert package_lists.dev_tools() == set(package_lists.requirements("requirements-dev.txt")) | grading
 
 
-@pytest.mark.parametrize("filename", ["requirements.txt", "requirements-dev.txt", "environment.yml"])
+@pytest.mark.parametrize(
+    "filename", ["requirements.txt", "requirements-dev.txt", "requirements-grading.txt", "environment.yml"]
+)
 def test_every_package_says_which_chapter_or_purpose_needs_it(filename):
     # A package line: a requirement (not a comment or an -r include), or a YAML item but python and pip.
     package = re.compile(r"^[A-Za-z]" if filename.endswith(".txt") else r"^\s*- (?!(python=|pip\b))[A-Za-z]")

@@ -3,6 +3,8 @@
     python tools/handouts.py build/handouts
 
 The exercises, their self-checks and everything else stay; only the folded solution cells go.
+`without_solutions` is the one way solutions are removed: `make assignment` (tools/assignment.py)
+builds its graded notebooks on it too.
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ from traitlets.config import Config
 from tools.project import SOLUTION, chapter_paths
 
 
-def write_handouts(target: Path) -> list[Path]:
-    """One solution-free copy of every chapter in `target`; returns the files written."""
+def without_solutions(path: Path) -> str:
+    """The notebook at `path` without its folded solutions, as notebook JSON text."""
     config = Config()
     # nbconvert removes every cell whose source matches from its start; only the folded solutions
     # (markdown cells) hold the marker, which tests/test_slides.py checks.
     config.RegexRemovePreprocessor.update(enabled=True, patterns=["(?s:.*)" + re.escape(SOLUTION)])
-    exporter = NotebookExporter(config=config)
+    body, _ = NotebookExporter(config=config).from_filename(str(path))
+    return body
+
+
+def write_handouts(target: Path) -> list[Path]:
+    """One solution-free copy of every chapter in `target`; returns the files written."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for path in chapter_paths():
-        body, _ = exporter.from_filename(str(path))
-        (target / path.name).write_text(body, encoding="utf-8")
+        (target / path.name).write_text(without_solutions(path), encoding="utf-8")
         written.append(target / path.name)
     return written
 

@@ -7,12 +7,19 @@
 are merged into what the environment already has (ours win):
   overrides.json               -> <prefix>/share/jupyter/lab/settings/overrides.json
   jupyter_server_config.json   -> <prefix>/etc/jupyter/jupyter_server_config.json
+Where the grading tool (nbgrader, requirements-grading.txt) is installed, jupyter-config/grading/ turns
+off its JupyterLab and server parts and those of Jupyter Notebook 7, which it brings: JupyterLab there
+(lecturers, maintainers) looks as learners see it, with no Nbgrader menu or panel and no log lines:
+  grading/jupyter_server_config.json -> <prefix>/etc/jupyter/jupyter_server_config.json
+  grading/page_config.json           -> <prefix>/etc/jupyter/labconfig/page_config.json
+Learners' and Binder's environments have no nbgrader and get neither file.
 The server file is not dropped into jupyter_server_config.d/: the server reads only the extensions
 to enable from there and would ignore the kernel manager and the other settings.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -21,6 +28,10 @@ SOURCE = Path(__file__).resolve().parent.parent / "jupyter-config"
 TARGETS = {
     "overrides.json": Path("share/jupyter/lab/settings/overrides.json"),
     "jupyter_server_config.json": Path("etc/jupyter/jupyter_server_config.json"),
+}
+GRADING_TARGETS = {
+    "jupyter_server_config.json": TARGETS["jupyter_server_config.json"],
+    "page_config.json": Path("etc/jupyter/labconfig/page_config.json"),
 }
 
 
@@ -32,13 +43,19 @@ def merged(old: dict, new: dict) -> dict:
     return out
 
 
-def install(prefix: Path = Path(sys.prefix)) -> list[Path]:
+def install(prefix: Path = Path(sys.prefix), grading: bool | None = None) -> list[Path]:
+    """Merge the settings into `prefix`; `grading` (default: whether nbgrader is installed) adds grading/."""
+    if grading is None:
+        grading = importlib.util.find_spec("nbgrader") is not None
+    files = [(SOURCE / name, relative) for name, relative in TARGETS.items()]
+    if grading:
+        files += [(SOURCE / "grading" / name, relative) for name, relative in GRADING_TARGETS.items()]
     written = []
-    for name, relative in TARGETS.items():
+    for source, relative in files:
         target = prefix / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         before = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
-        settings = merged(before, json.loads((SOURCE / name).read_text(encoding="utf-8")))
+        settings = merged(before, json.loads(source.read_text(encoding="utf-8")))
         target.write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
