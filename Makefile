@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 GRADING_STAMP := $(VENV)/.installed-grading
+PROXY := deploy/hub/node_modules/.bin/configurable-http-proxy
 # JupyterLab refuses to run as root unless told to (containers, Binder-like machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # A package index for PyTorch's CPU build on Linux without a GPU (README), e.g.
@@ -22,8 +23,9 @@ setup: $(STAMP)
 	@sh tools/install_dot.sh
 	@$(BIN)/python tools/install_jupyter_config.py
 
-# Tests, lint and the benchmark also need the test tools of requirements-dev.txt.
-setup-dev: setup $(DEV_STAMP)
+# Tests, lint and the benchmark also need the test tools of requirements-dev.txt, and the hub test
+# needs JupyterHub's proxy (from npm; Node.js 18 or later).
+setup-dev: setup $(DEV_STAMP) $(PROXY)
 
 # One line per step, and pip's own progress: the first run downloads TensorFlow and PyTorch.
 $(STAMP): requirements.txt pyproject.toml
@@ -35,10 +37,16 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(BIN)/python -m pip install -r requirements.txt -e . $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 	@touch $@
 
-$(DEV_STAMP): $(STAMP) requirements-dev.txt requirements-grading.txt
+$(DEV_STAMP): $(STAMP) requirements-dev.txt requirements-grading.txt deploy/hub/requirements.txt
 	@echo "==> Installing the test tools (requirements-dev.txt)"
 	@$(BIN)/python -m pip install -r requirements-dev.txt
 	@$(BIN)/python tools/install_jupyter_config.py  # now with nbgrader: its JupyterLab parts off
+	@touch $@
+
+$(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
+	@echo "==> Installing JupyterHub's proxy (deploy/hub/package.json) with npm"
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18 or later (sudo apt-get install nodejs npm)"; exit 1; }
+	@npm ci --prefix deploy/hub --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--port=9999 --no-browser"

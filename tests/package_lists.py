@@ -45,11 +45,16 @@ def requirements(filename: str = "requirements.txt") -> dict[str, str]:
     return pins
 
 
+# What requirements-dev.txt includes besides requirements.txt: the grading tool and the hub.
+DEV_INCLUDES = ["requirements-grading.txt", "deploy/hub/requirements.txt"]
+
+
 def dev_tools() -> set[str]:
-    """What requirements-dev.txt adds to requirements.txt: the test tools and the grading tool."""
-    return (set(requirements("requirements-dev.txt")) | set(requirements("requirements-grading.txt"))) - set(
-        requirements()
-    )
+    """What requirements-dev.txt adds to requirements.txt: the test tools, the grading tool, the hub."""
+    added = set(requirements("requirements-dev.txt"))
+    for included in DEV_INCLUDES:
+        added |= set(requirements(included))
+    return added - set(requirements())
 
 
 def environment() -> list[tuple[str | None, str, str]]:

@@ -64,7 +64,7 @@ def test_repo2docker_builds_the_learner_environment_and_installs_helpers(tmp_pat
     assert "requirements" not in plan, plan
     post_build = (ROOT / "postBuild").read_text().splitlines()
     installs = [line.strip() for line in post_build if "pip install" in line]
-    assert installs == ["python -m pip install --no-deps -e ."], "postBuild installs more than helpers"
+    assert installs == ["python -m pip install --no-deps ."], "postBuild installs more than helpers"
 
 
 def test_no_test_tool_lands_in_the_binder_image():

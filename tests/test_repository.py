@@ -46,19 +46,23 @@ def test_requirements_and_environment_agree():
 
 def test_dev_requirements_are_the_learner_list_plus_test_tools():
     lines = [line.split("#")[0].strip() for line in (ROOT / "requirements-dev.txt").read_text().splitlines()]
-    assert [line for line in lines if line][:2] == ["-r requirements.txt", "-r requirements-grading.txt"]
-    grading = set(package_lists.requirements("requirements-grading.txt"))
-    assert not grading & set(package_lists.requirements()), "the grading tool stays out of learners' installs"
-    assert package_lists.dev_tools() == set(package_lists.requirements("requirements-dev.txt")) | grading
+    includes = [f"-r {name}" for name in ["requirements.txt", *package_lists.DEV_INCLUDES]]
+    assert [line for line in lines if line][:3] == includes
+    for name in package_lists.DEV_INCLUDES:
+        tools = set(package_lists.requirements(name))
+        assert not tools & set(package_lists.requirements()), f"{name} stays out of learners' installs"
+    assert package_lists.dev_tools() >= set(package_lists.requirements("requirements-dev.txt"))
 
 
 @pytest.mark.parametrize(
-    "filename", ["requirements.txt", "requirements-dev.txt", "requirements-grading.txt", "environment.yml"]
+    "filename",
+    ["requirements.txt", "requirements-dev.txt", "requirements-grading.txt", "deploy/hub/requirements.txt",
+     "environment.yml"],
 )
 def test_every_package_says_which_chapter_or_purpose_needs_it(filename):
     # A package line: a requirement (not a comment or an -r include), or a YAML item but python and pip.
     package = re.compile(r"^[A-Za-z]" if filename.endswith(".txt") else r"^\s*- (?!(python=|pip\b))[A-Za-z]")
-    purpose = re.compile(r"#\s*(\d\d(-\d\d)?|all|lecturers|tools|tests):")
+    purpose = re.compile(r"#\s*(\d\d(-\d\d)?|all|lecturers|hubs|tools|tests):")
     text = (ROOT / filename).read_text()
     text = text.partition("dependencies:")[2] or text  # environment.yml: its packages, not its channels
     lines = [line for line in text.splitlines() if package.match(line)]

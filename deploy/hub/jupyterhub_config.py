@@ -7,11 +7,15 @@
 # Run it as root (the hub starts each student's server as that student) from the course's environment
 # (`make setup` or `conda env create -f environment.yml`, then `pip install -r deploy/hub/requirements.txt`),
 # with configurable-http-proxy from `npm ci --prefix deploy/hub` on PATH.
-# Set COURSE_REPO to your fork's git URL to hand out your own edition.
+# Set CLASS_LIST and CLASS_PASSWORD (who may log in, below), and COURSE_REPO to your fork's git URL to
+# hand out your own edition.
 import os
 import shlex
 import sys
 from urllib.parse import urlencode
+
+from jupyterhub.auth import LocalAuthenticator
+from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader provides it)
 
@@ -39,10 +43,23 @@ c.Spawner.default_url = PULL
 # from the same commit, whatever the environment was built from.
 c.Spawner.environment = {"PYTHONPATH": lambda spawner: os.path.expanduser(f"~{spawner.user.name}/{FOLDER}")}
 
+# Who may log in: the names in the file CLASS_LIST (one a line), with the class's password CLASS_PASSWORD
+# (8 characters or more) — fine for a seminar or a workshop. For your institution's single sign-on,
+# use one of OAuthenticator's Local… authenticators instead, with the same create_system_users.
+class ClassAuthenticator(LocalAuthenticator, SharedPasswordAuthenticator):
+    """One password for the class; each student becomes a system user on first login."""
+
+
+c.JupyterHub.authenticator_class = ClassAuthenticator
+c.SharedPasswordAuthenticator.user_password = os.environ.get("CLASS_PASSWORD", "")
+if os.environ.get("CLASS_LIST"):
+    with open(os.environ["CLASS_LIST"], encoding="utf-8") as names:
+        c.Authenticator.allowed_users = {name.strip() for name in names if name.strip()}
+
 # Servers run as the students' own system users, created on first login with homes only they can
 # enter: no student can read or write another's files.
 c.LocalAuthenticator.create_system_users = True
-c.LocalAuthenticator.add_user_cmd = ["useradd", "--create-home", "--key", "HOME_MODE=0700", "--shell", "/bin/bash"]
+c.LocalAuthenticator.add_user_cmd = ["useradd", "--create-home", "--key", "HOME_MODE=0700"]
 c.Spawner.cmd = [os.path.join(sys.prefix, "bin", "jupyterhub-singleuser")]
 
 # A local server's memory is not enforced by the system (SystemdSpawner or Kubernetes do that), but

@@ -2,12 +2,12 @@
 gives, land on the course map in their own copy, run a chapter and move its explorer; the lecturer
 then changes a chapter and adds one, and a student who had edited a cell clicks the link again.
 
-The hub runs deploy/hub/jupyterhub_config.py as a lecturer's IT would, with three test changes: a
-shared-password authenticator (students are still created as system users by the shipped command),
-free ports on 127.0.0.1, and the course served from a local git repository made from this working
-tree. Each student's server and kernels run as that student. The memory of the hub, the proxy and
-every student's server and kernels is sampled while they work and written to build/hub-class.md;
-README's capacity table is planned on these figures.
+The hub runs deploy/hub/jupyterhub_config.py as a lecturer's IT would (a class list and a class
+password; each student becomes a system user on first login), on free ports on 127.0.0.1, with the
+course served from a local git repository made from this working tree. Each student's server and
+kernels run as that student. The memory of the hub, the proxy and every student's server and kernels
+is sampled while they work and written to build/hub-class.md; README's capacity table is planned on
+these figures, and each student must stay within the memory guarantee the class is planned with.
 
 Needs root (to create the students and start their servers as them), Chromium and configurable-http-
 proxy (`make setup-dev` installs it with npm): without them it is skipped with a reason, except under
@@ -184,21 +184,10 @@ class Hub:
 
 
 def hub_config(workdir: Path, ports: dict[str, int]) -> str:
-    """The shipped config, changed only where a test must differ from a lecturer's hub."""
+    """The shipped config, changed only where a test must differ from a lecturer's hub: free ports on
+    127.0.0.1, and the hub's own files in `workdir`."""
     return f"""
-from jupyterhub.auth import LocalAuthenticator
-from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
-
 load_subconfig({str(SHIPPED_CONFIG)!r})
-
-
-class ClassAuthenticator(LocalAuthenticator, SharedPasswordAuthenticator):
-    \"\"\"One password for the class; accounts made with the shipped add_user_cmd.\"\"\"
-
-
-c.JupyterHub.authenticator_class = ClassAuthenticator
-c.SharedPasswordAuthenticator.user_password = {PASSWORD!r}
-c.Authenticator.allowed_users = {set(STUDENTS)!r}
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {ports["public"]}
 c.JupyterHub.hub_ip = "127.0.0.1"
@@ -286,9 +275,12 @@ def hub():
         ports = {"public": free_port(), "hub": free_port(), "proxy": free_port()}
         config = workdir / "jupyterhub_config.py"
         config.write_text(hub_config(workdir, ports))
+        (workdir / "class.txt").write_text("\n".join(STUDENTS) + "\n")
+        class_env = {"CLASS_LIST": str(workdir / "class.txt"), "CLASS_PASSWORD": PASSWORD,
+                     "COURSE_REPO": repo}
         process = stack.enter_context(running(
             [str(Path(sys.prefix) / "bin" / "jupyterhub"), "-f", str(config)], log,
-            cwd=workdir, env=dict(os.environ, COURSE_REPO=repo, CONFIGPROXY_AUTH_TOKEN="test-proxy-token"),
+            cwd=workdir, env=dict(os.environ, **class_env, CONFIGPROXY_AUTH_TOKEN="test-proxy-token"),
         ))
         url = f"http://127.0.0.1:{ports['public']}"
 
