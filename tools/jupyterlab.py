@@ -13,13 +13,13 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tools.processes import running
 from tools.project import ROOT
 from tools.wait import until
 
@@ -227,9 +227,8 @@ def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
         (config / "labconfig").mkdir(parents=True)
         (config / "labconfig" / "page_config.json").write_text(json.dumps(page_config))
         env["JUPYTER_CONFIG_DIR"] = str(config)
-    log = (workdir / "jupyterlab.log").open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
+    log = workdir / "jupyterlab.log"
+    with running(command, log, stop_within=20, env=env) as server:
         def answering() -> str | None:
             try:
                 started = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
@@ -238,15 +237,8 @@ def lab_server(notebooks: Path, workdir: Path, page_config: dict | None = None):
                     return base
             except (OSError, StopIteration, ValueError):  # not written (or not whole) yet, or not answering
                 if server.poll() is not None:
-                    raise RuntimeError(f"JupyterLab stopped; see {workdir / 'jupyterlab.log'}") from None
+                    raise RuntimeError(f"JupyterLab stopped; see {log}") from None
                 return None
 
-        base = until(answering, f"JupyterLab to answer; see {workdir / 'jupyterlab.log'}", 60, every=0.5)
+        base = until(answering, f"JupyterLab to answer; see {log}", 60, every=0.5)
         yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()

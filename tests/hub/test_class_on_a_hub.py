@@ -39,6 +39,7 @@ from tests.browser import require_chromium
 from tests.deploy_settings import SHIPPED_CONFIG, byte_size, readme_link, shipped_settings
 from tools.jupyterlab import CHROMIUM, CHROMIUM_FLAGS, CURRENT, WIDGET_OUTPUT, changed, nudge, run_all
 from tools.memory import MB, Moment, add_process, measure
+from tools.processes import running
 from tools.project import ROOT
 from tools.wait import Every, until
 
@@ -225,21 +226,6 @@ def remove_students() -> None:
     for name in STUDENTS:
         subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
         subprocess.run(["userdel", "--remove", name], capture_output=True)
-
-
-@contextmanager
-def running(command: list[str], log: Path, **options):
-    """A process for the `with` block, its output in `log`; stopped afterwards."""
-    with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, **options)
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @contextmanager
