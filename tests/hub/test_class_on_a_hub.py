@@ -383,6 +383,23 @@ def test_five_students_land_in_their_own_copy_and_move_an_explorer(hub):
         )
 
 
+def test_each_students_server_runs_with_the_class_settings(hub):
+    """What keeps a class within the capacity table reaches every student's server: the memory limit
+    announced to the course's kernel manager, idle kernels culled; and the hub runs its idle culler."""
+    settings = shipped_settings()
+    servers = {}
+    for process in hub.memory.hub.children():
+        owner = pwd.getpwuid(process.uids().real).pw_name
+        if owner in STUDENTS and "jupyterhub-singleuser" in " ".join(process.cmdline()):
+            servers[owner] = process
+    assert set(servers) == set(STUDENTS), f"servers running: {sorted(servers)}"
+    for student, process in servers.items():
+        assert int(process.environ()["MEM_LIMIT"]) == byte_size(settings.Spawner.mem_limit), student
+        assert set(settings.Spawner.args) <= set(process.cmdline()), f"{student}: {process.cmdline()}"
+    culler = [p for p in hub.memory.hub.children() if "jupyterhub_idle_culler" in " ".join(p.cmdline())]
+    assert culler, "the hub runs no idle culler"
+
+
 def test_a_students_kernel_imports_helpers_from_their_own_copy(hub):
     student = STUDENTS[1]
     found = run_as(student, "import helpers; print(helpers.__file__)")
