@@ -24,7 +24,7 @@ COURSE_BRANCH = os.environ.get("COURSE_BRANCH", "main")
 FOLDER = "gradient-tapes"  # the copy in each student's home
 # Each student's memory: the guarantee a class is planned with and the limit a server may reach
 # (README, "A class on a hub"; deploy/z2jh/values.yaml has the same figures).
-MEMORY_GUARANTEE = "1.2G"
+MEMORY_GUARANTEE = "1.5G"
 MEMORY_LIMIT = "2G"
 KERNEL_IDLE_SECONDS = 1200  # a chapter's kernel nobody ran a cell in for 20 minutes is shut down
 SERVER_IDLE_SECONDS = 3600  # a server nobody used for an hour is stopped (the copy stays)
