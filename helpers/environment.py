@@ -15,6 +15,7 @@ import sys
 import warnings
 
 from helpers.optional import register_with_ipython
+from helpers.translation import set_language
 from helpers.values import to_whole
 
 __all__ = ["environment_report", "setup"]
@@ -55,15 +56,21 @@ def display_scale() -> float:
 
 
 def setup(
-    seed: int = SEED, quiet: bool = True, presentation: bool = False, load_libraries: bool = True
+    seed: int = SEED,
+    quiet: bool = True,
+    presentation: bool = False,
+    load_libraries: bool = True,
+    language: str = "en",
 ) -> None:
     """Quieten TensorFlow, fix every random seed, set the plot style and print the versions.
 
+    language: "en", "de" or "zh", the language of everything the helpers print and draw.
     presentation=True makes figures, fonts and widgets readable from the back of a lecture hall.
     load_libraries=False, for a notebook that uses neither TensorFlow nor PyTorch (chapter 00), only
     reads their versions: importing them would hold ~750 MB of a Binder session's ~2 GB.
     """
     global _display_scale
+    set_language(language)
     to_whole(seed, "seed", "the random seed, from 0 to 2**32 − 1", "42", highest=2**32 - 1)
     if quiet:
         already_quiet = all(os.environ.get(k) == v for k, v in QUIET_TENSORFLOW.items())
