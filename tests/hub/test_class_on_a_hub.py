@@ -108,6 +108,15 @@ def passable_for_students(*paths: Path):
             folder.chmod(stat.S_IMODE(mode))
 
 
+def student_of(process: psutil.Process) -> str | None:
+    """The student whose server `process` is, or None for the hub's other children."""
+    try:
+        owner = pwd.getpwuid(process.uids().real).pw_name
+    except KeyError:
+        return None
+    return owner if owner in STUDENTS and "jupyterhub-singleuser" in " ".join(process.cmdline()) else None
+
+
 @dataclass
 class ClassMemory:
     """Peaks of the hub, the proxy and each student's server and kernels, sampled while they work."""
@@ -129,9 +138,8 @@ class ClassMemory:
         hub_bytes, proxy_bytes, students_anonymous, kernels = add_process(self.hub, hub_files), 0, 0, 0
         for child in children:
             try:
-                command = " ".join(child.cmdline())
-                owner = pwd.getpwuid(child.uids().real).pw_name
-                if owner in STUDENTS and "jupyterhub-singleuser" in command:
+                owner = student_of(child)
+                if owner:
                     moment = measure(child)
                     if owner not in self.peaks or moment.total > self.peaks[owner].total:
                         self.peaks[owner] = moment
@@ -139,13 +147,13 @@ class ClassMemory:
                     kernels += moment.running
                     for p in [child, *child.children(recursive=True)]:
                         add_process(p, every_file)
-                elif "configurable-http-proxy" in command:
+                elif "configurable-http-proxy" in " ".join(child.cmdline()):
                     proxy_files: dict[str, int] = {}
                     proxy_bytes = add_process(child, proxy_files) + sum(proxy_files.values())
                     every_file.update(proxy_files)
                 else:  # the idle culler
                     hub_bytes += add_process(child, hub_files)
-            except (psutil.NoSuchProcess, KeyError):
+            except psutil.NoSuchProcess:
                 continue
         for path, size in hub_files.items():
             every_file[path] = max(every_file.get(path, 0), size)
@@ -387,11 +395,7 @@ def test_each_students_server_runs_with_the_class_settings(hub):
     """What keeps a class within the capacity table reaches every student's server: the memory limit
     announced to the course's kernel manager, idle kernels culled; and the hub runs its idle culler."""
     settings = shipped_settings()
-    servers = {}
-    for process in hub.memory.hub.children():
-        owner = pwd.getpwuid(process.uids().real).pw_name
-        if owner in STUDENTS and "jupyterhub-singleuser" in " ".join(process.cmdline()):
-            servers[owner] = process
+    servers = {student_of(p): p for p in hub.memory.hub.children() if student_of(p)}
     assert set(servers) == set(STUDENTS), f"servers running: {sorted(servers)}"
     for student, process in servers.items():
         assert int(process.environ()["MEM_LIMIT"]) == byte_size(settings.Spawner.mem_limit), student
