@@ -9,7 +9,9 @@ them from the code, and tests/test_editions.py fails on a message left untransla
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "language", "set_language"]
@@ -18,6 +20,10 @@ LANGUAGES = {"en": "English", "de": "Deutsch", "zh": "中文"}
 SOURCE_LANGUAGE = "en"
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "helpers"
+# The glyphs of Noto Sans CJK SC the Chinese text uses (tools/cjk_font.py): matplotlib's fallback font in
+# Chinese, since its own font, DejaVu Sans, has no Chinese characters.
+FONT = LOCALE / "zh" / "NotoSansCJKsc-subset.otf"
+FONT_FAMILY = "Noto Sans CJK SC"
 
 _current = [SOURCE_LANGUAGE]
 
@@ -35,6 +41,34 @@ def set_language(code: str) -> None:
         choices = ", ".join(f'"{key}" ({name})' for key, name in LANGUAGES.items())
         raise LearnerInputError(f"The language must be one of {choices}, not {describe(code)}.")
     _current[0] = code
+    _use_font_for(code)
+
+
+def _use_font_for(code: str) -> None:
+    """Chinese: matplotlib draws Latin letters, digits and math in DejaVu Sans, as in the other
+    editions, and falls back to the shipped font for Chinese characters."""
+    import matplotlib as mpl
+
+    chinese = ["DejaVu Sans", FONT_FAMILY]
+    if code == "zh":
+        from matplotlib import font_manager
+
+        if FONT_FAMILY not in {font.name for font in font_manager.fontManager.ttflist}:
+            font_manager.fontManager.addfont(str(FONT))
+        mpl.rcParams["font.family"] = chinese
+    elif mpl.rcParams["font.family"] == chinese:
+        mpl.rcParams["font.family"] = ["sans-serif"]
+
+
+@contextlib.contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Speak `code`'s language inside a with block (the course's generators write each edition)."""
+    before = language()
+    set_language(code)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def catalog_path(code: str, domain: str = DOMAIN) -> Path:

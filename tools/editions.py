@@ -29,10 +29,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from helpers.translation import LANGUAGES, SOURCE_LANGUAGE, catalog_path
-from tools.project import NOTEBOOKS, ROOT, chapter_paths
+from helpers.translation import LANGUAGES, catalog_path
+from tools import cjk_font
+from tools.project import EDITIONS, NOTEBOOKS, ROOT, chapter_paths, edition_folder
 
-EDITIONS = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
 CATALOGS = NOTEBOOKS / "locale"
 # Cells tools/contents.py writes (in each edition's language): not translated here.
 GENERATED = ("<!-- generated: chapters -->", "<!-- generated: navigation -->")
@@ -82,8 +82,8 @@ def code_pieces(index: int, source: str) -> list[Piece]:
         elif tok.type == tokenize.STRING:
             parts = STRING_PARTS.match(tok.string)
             if parts and PROSE.search(parts["body"]):
-                opening = parts["prefix"] + parts["quote"]
-                pieces.append(Piece(index, "string", parts["body"], tok.start, tok.end, opening, parts["quote"]))
+                opening, closing = parts["prefix"] + parts["quote"], parts["quote"]
+                pieces.append(Piece(index, "string", parts["body"], tok.start, tok.end, opening, closing))
     return pieces
 
 
@@ -114,7 +114,7 @@ def helpers_template() -> Catalog:
     catalog = new_catalog()
     for folder, pattern in MESSAGE_SOURCES.items():
         found = extract_from_dir(ROOT / folder, method_map=[(pattern, "python")], keywords=KEYWORDS)
-        for filename, lineno, message, comments, context in found:
+        for filename, _line, message, comments, _context in found:
             catalog.add(message, locations=[(f"{folder}/{filename}", None)], auto_comments=comments)
     return catalog
 
@@ -171,7 +171,7 @@ def translate_code(source: str, found: list[Piece], words: dict[str, str], code:
 
 
 def edition_path(chapter: Path, code: str) -> Path:
-    return NOTEBOOKS / code / chapter.name
+    return edition_folder(code) / chapter.name
 
 
 def chapter_catalog(chapter: Path, code: str) -> Path:
@@ -192,10 +192,8 @@ def edition(chapter: Path, code: str) -> nbformat.NotebookNode:
         if cell.cell_type == "markdown" and found:
             badge = BADGE.search(cell.source)
             text = words.get(found[0].text, found[0].text)
-            if badge:
-                from tools.contents import binder_badge
-
-                text += "\n\n" + binder_badge(f"notebooks/{code}/{chapter.name}")
+            if badge:  # the English badge, launching the edition's chapter
+                text += "\n\n" + badge.group(0).replace("notebooks%2F", f"notebooks%2F{code}%2F")
             cell.source = text
         elif cell.cell_type == "code":
             cell.source = translate_code(cell.source, found, words, code)
@@ -258,6 +256,8 @@ def main(argv: list[str]) -> int:
         problems += [f"stale edition: {p.relative_to(ROOT)}" for p in stale(expected_editions())]
         for path, left in missing_translations().items():
             problems.append(f"{len(left)} untranslated in {path.relative_to(ROOT)}, first: {left[0][:80]!r}")
+        if not cjk_font.up_to_date():
+            problems.append(f"stale font: {cjk_font.FONT.relative_to(ROOT)} lacks characters in the catalogs")
         print("\n".join(problems) or "The catalogs and editions are up to date.")
         return 1 if problems else 0
     for path in stale(catalogs):
@@ -269,6 +269,9 @@ def main(argv: list[str]) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             print(f"updated {path.relative_to(ROOT)}")
+    if not cjk_font.up_to_date():
+        cjk_font.build()
+        print(f"updated {cjk_font.FONT.relative_to(ROOT)}")
     for path, left in missing_translations().items():
         print(f"{len(left)} untranslated in {path.relative_to(ROOT)}")
     return 0
