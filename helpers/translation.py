@@ -39,7 +39,8 @@ def set_language(code: str) -> None:
         from helpers.values import LearnerInputError, describe
 
         choices = ", ".join(f'"{key}" ({name})' for key, name in LANGUAGES.items())
-        raise LearnerInputError(f"The language must be one of {choices}, not {describe(code)}.")
+        raise LearnerInputError(_("The language must be one of {choices}, not {value}.").format(
+            choices=choices, value=describe(code)))
     _current[0] = code
     _use_font_for(code)
 
