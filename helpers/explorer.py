@@ -80,16 +80,20 @@ def _show_whole_labels(widget: widgets.Widget) -> None:
         widget.layout.width = "max-content"
 
 
-def menu_options(labels: Sequence[str], values: Sequence[Any]) -> list:
-    """A menu's options: each value shown as its label in the current language. Plain values while
-    every label is its value (English): the tests and tools/bench_explorers.py step through `options`."""
-    pairs = list(zip(labels, values, strict=True))
-    return list(values) if all(label == value for label, value in pairs) else pairs
+def menu_options(labels: Sequence[str], values: Sequence[Any]) -> list[tuple[str, Any]]:
+    """A menu's options: each value shown as its label in the current language."""
+    return list(zip(labels, values, strict=True))
+
+
+def option_values(control: widgets.Widget) -> list[Any]:
+    """The values a menu's options stand for, in order (an option is a value or a (label, value) pair)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
 
 
 def function_menu(functions: Mapping[str, Any], label: str = "f(x) =") -> widgets.Dropdown:
-    """The menu of example functions an explorer starts from."""
-    return widgets.Dropdown(options=list(functions), description=label)
+    """The menu of example functions an explorer starts from, their names in the current language."""
+    return widgets.Dropdown(options=menu_options([_(name) for name in functions], list(functions)),
+                            description=label)
 
 
 def slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> widgets.FloatSlider:

@@ -22,7 +22,7 @@ LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "helpers"
 # The glyphs of Noto Sans CJK SC the Chinese text uses (tools/cjk_font.py): matplotlib's fallback font in
 # Chinese, since its own font, DejaVu Sans, has no Chinese characters.
-FONT = LOCALE / "zh" / "NotoSansCJKsc-subset.otf"
+FONTS = [LOCALE / "zh" / f"NotoSansCJKsc-{weight}-subset.otf" for weight in ("Regular", "Bold")]
 FONT_FAMILY = "Noto Sans CJK SC"
 
 _current = [SOURCE_LANGUAGE]
@@ -55,7 +55,8 @@ def _use_font_for(code: str) -> None:
         from matplotlib import font_manager
 
         if FONT_FAMILY not in {font.name for font in font_manager.fontManager.ttflist}:
-            font_manager.fontManager.addfont(str(FONT))
+            for font in FONTS:
+                font_manager.fontManager.addfont(str(font))
         mpl.rcParams["font.family"] = chinese
     elif mpl.rcParams["font.family"] == chinese:
         mpl.rcParams["font.family"] = ["sans-serif"]

@@ -169,8 +169,9 @@ def test_the_glossary_uses_the_seeds_own_words(code):
 
 
 def prose(text: str) -> str:
-    """Text without code blocks, inline code, formulas and HTML tags (where terms stay in English)."""
-    return re.sub(r"<[^>]+>", " ", INLINE.sub(" ", CODE_BLOCK.sub(" ", text)))
+    """Text without code blocks, inline code, formulas, HTML tags and an f-string's replacement fields
+    (where terms stay in English)."""
+    return re.sub(r"<[^>]+>|\{[^{}]*\}", " ", INLINE.sub(" ", CODE_BLOCK.sub(" ", text)))
 
 
 @pytest.mark.parametrize("code", EDITIONS)

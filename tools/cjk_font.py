@@ -16,14 +16,15 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from helpers.translation import FONT
+from helpers.translation import FONTS
 from tools.project import NOTEBOOKS, ROOT
 
-# Debian's fonts-noto-cjk: a collection whose face 2 is Simplified Chinese.
-SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+# Debian's fonts-noto-cjk: collections whose face 2 is Simplified Chinese, one per weight (figures
+# draw titles in bold).
+SOURCES = [Path(f"/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc") for weight in ("Regular", "Bold")]
 SOURCE_FACE = 2
 SOURCE_COPYRIGHT = Path("/usr/share/doc/fonts-noto-cjk/copyright")
-LICENSE = FONT.with_name("NotoSansCJK-LICENSE.txt")
+LICENSE = FONTS[0].with_name("NotoSansCJK-LICENSE.txt")
 
 
 def catalogs() -> list[Path]:
@@ -48,28 +49,33 @@ def needed() -> set[int]:
 
 
 def covered() -> set[int]:
-    return set(TTFont(FONT).getBestCmap() or ()) if FONT.exists() else set()
+    """The code points every weight of the shipped font has."""
+    return set.intersection(*(set(TTFont(f).getBestCmap() or ()) if f.exists() else set() for f in FONTS))
 
 
 def build() -> None:
-    """Write the subset (and its license) with every needed character."""
-    if not SOURCE.exists():
-        raise SystemExit(f"{SOURCE} is missing: install Debian's fonts-noto-cjk (sudo apt-get install "
+    """Write the subsets (and their license) with every needed character."""
+    missing = [source for source in SOURCES if not source.exists()]
+    if missing:
+        raise SystemExit(f"{missing[0]} is missing: install Debian's fonts-noto-cjk (sudo apt-get install "
                          f"fonts-noto-cjk) to rebuild the Chinese edition's font.")
-    font = TTFont(SOURCE, fontNumber=SOURCE_FACE)
-    options = subset.Options()
-    options.name_IDs = ["*"]  # keeps the copyright and license notices in the font itself
-    options.layout_features = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(needed() | covered()))
-    subsetter.subset(font)
-    FONT.parent.mkdir(parents=True, exist_ok=True)
-    font.save(FONT)
+    characters = sorted(needed() | covered())
+    for source, target in zip(SOURCES, FONTS, strict=True):
+        font = TTFont(source, fontNumber=SOURCE_FACE)
+        options = subset.Options()
+        options.name_IDs = ["*"]  # keeps the copyright and license notices in the font itself
+        options.layout_features = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=characters)
+        subsetter.subset(font)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        font.save(target)
     notice = font["name"].getDebugName(0)
     debian = SOURCE_COPYRIGHT.read_text(encoding="utf-8")
     ofl = re.search(r"^License: SIL-1.1\n( .*?)\n\n", debian, re.S | re.M).group(1)
     LICENSE.write_text(
-        f"{FONT.name}: the characters of Noto Sans CJK SC that the Chinese edition uses.\n{notice}\n\n"
+        f"{', '.join(f.name for f in FONTS)}: the characters of Noto Sans CJK SC that the Chinese edition "
+        f"uses.\n{notice}\n\n"
         + "\n".join(line[1:].replace(".", "", 1) if line.strip() == "." else line[1:]
                     for line in ofl.splitlines()) + "\n",
         encoding="utf-8",
@@ -82,4 +88,4 @@ def up_to_date() -> bool:
 
 if __name__ == "__main__":
     build()
-    print(f"wrote {FONT.relative_to(ROOT)} with {len(covered())} characters")
+    print(f"wrote {', '.join(str(f.relative_to(ROOT)) for f in FONTS)} with {len(covered())} characters")

@@ -257,7 +257,7 @@ def main(argv: list[str]) -> int:
         for path, left in missing_translations().items():
             problems.append(f"{len(left)} untranslated in {path.relative_to(ROOT)}, first: {left[0][:80]!r}")
         if not cjk_font.up_to_date():
-            problems.append(f"stale font: {cjk_font.FONT.relative_to(ROOT)} lacks characters in the catalogs")
+            problems.append("stale font: the Chinese font lacks characters the catalogs use")
         print("\n".join(problems) or "The catalogs and editions are up to date.")
         return 1 if problems else 0
     for path in stale(catalogs):
@@ -271,7 +271,7 @@ def main(argv: list[str]) -> int:
             print(f"updated {path.relative_to(ROOT)}")
     if not cjk_font.up_to_date():
         cjk_font.build()
-        print(f"updated {cjk_font.FONT.relative_to(ROOT)}")
+        print("updated the Chinese font: " + ", ".join(str(f.relative_to(ROOT)) for f in cjk_font.FONTS))
     for path, left in missing_translations().items():
         print(f"{len(left)} untranslated in {path.relative_to(ROOT)}")
     return 0
