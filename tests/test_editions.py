@@ -168,10 +168,14 @@ def test_the_glossary_uses_the_seeds_own_words(code):
             assert re.search(forms(row), seed, re.I), f"{row['term']} is not in {row['seed']}"
 
 
+# Where terms stay in English: HTML tags, replacement fields, and code outside backticks in a comment or
+# a string (dotted names such as tape.gradient, calls, snake_case names).
+NOT_PROSE = re.compile(r"<[^>]+>|\{[^{}]*\}|\b\w+(?:\.\w+)+(?:\([^)]*\))?|\b\w+\([^)]*\)|\b\w+_\w+\b")
+
+
 def prose(text: str) -> str:
-    """Text without code blocks, inline code, formulas, HTML tags and an f-string's replacement fields
-    (where terms stay in English)."""
-    return re.sub(r"<[^>]+>|\{[^{}]*\}", " ", INLINE.sub(" ", CODE_BLOCK.sub(" ", text)))
+    """Text without code blocks, inline code, formulas and code names (where terms stay in English)."""
+    return NOT_PROSE.sub(" ", INLINE.sub(" ", CODE_BLOCK.sub(" ", text)))
 
 
 @pytest.mark.parametrize("code", EDITIONS)

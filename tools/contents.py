@@ -81,7 +81,8 @@ def table(items: list[Chapter], link_prefix: str, launch: bool) -> str:
     rows.append("|---|---|---|" + ("---|" if launch else ""))
     for ch in items:
         row = f"| {ch.number} | [{ch.title}]({link_prefix}{ch.name}) | {ch.goal} |"
-        rows.append(row + (f" [{_('launch')}]({ch.launch()}) |" if launch else ""))
+        launch_word = _("launch")  # (a call inside an f-string would escape the catalog's extraction)
+        rows.append(row + (f" [{launch_word}]({ch.launch()}) |" if launch else ""))
     return "\n".join(rows)
 
 
@@ -91,7 +92,8 @@ def navigation(items: list[Chapter], index: int) -> str:
         prev = items[index - 1]
         parts.append(f"← [{prev.number} · {prev.title}]({prev.name})")
     if items[index].name != START:
-        parts.append(f"[{_('Course map')}]({START})")
+        course_map = _("Course map")
+        parts.append(f"[{course_map}]({START})")
     if index + 1 < len(items):
         nxt = items[index + 1]
         parts.append(_("Next: {link} →").format(link=f"[{nxt.number} · {nxt.title}]({nxt.name})"))

@@ -45,6 +45,7 @@ SETUP_LANGUAGE = re.compile(r'(helpers\.setup\([^)]*language=")[a-z]+(")')
 MESSAGE_SOURCES = {"helpers": "**.py", "tools": "contents.py"}
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
 PO_WIDTH = 100
+ISSUES = "https://github.com/learn-autodiff/gradient-tapes/issues"
 HEADER = "# The gradient-tapes course in another language (python tools/editions.py keeps it in step)."
 DATE = datetime.datetime(2026, 12, 3, tzinfo=datetime.timezone.utc)
 
@@ -122,7 +123,7 @@ def helpers_template() -> Catalog:
 def new_catalog(code: str | None = None) -> Catalog:
     # Fixed dates and header: a catalog whose messages did not change is written byte for byte the same.
     return Catalog(locale=code, project="gradient-tapes", fuzzy=False, header_comment=HEADER,
-                   creation_date=DATE, revision_date=DATE, language_team=LANGUAGES.get(code or "", None))
+                   creation_date=DATE, revision_date=DATE)
 
 
 def read_catalog(path: Path, code: str) -> Catalog:
@@ -136,6 +137,8 @@ def updated(path: Path, code: str, source: Catalog) -> bytes:
     """The catalog at `path` brought up to `source`: new pieces untranslated, changed ones fuzzy (their
     old translation kept to revise), vanished ones dropped."""
     catalog = read_catalog(path, code)
+    catalog.version, catalog.msgid_bugs_address = "1", ISSUES
+    catalog.last_translator = catalog.language_team = f"{LANGUAGES[code]} <{ISSUES}>"
     catalog.update(source, no_fuzzy_matching=False)
     catalog.obsolete.clear()
     buffer = io.BytesIO()
