@@ -62,7 +62,7 @@ def _failure(change: Any, err: Exception) -> str:
     # The helpers' own sentences (raised from the learner's error) already name what failed.
     reason = str(err) if err.__cause__ else in_words(err)
     failed = _("Nothing could be drawn for {control} = {value}: {reason}.").format(
-        control=html.escape(name), value=html.escape(value), reason=html.escape(reason.rstrip(".")))
+        control=html.escape(name), value=html.escape(value), reason=html.escape(reason.rstrip(".。")))
     advice = _("The picture still shows the last value that worked; "
                "choose another value, or fix the function and run its cell again.")
     return f"<b style='color:#b00000'>⚠ {failed}</b> {advice}"

@@ -46,6 +46,11 @@ class ModeRun:
     passes: int
     ms: float  # the fastest of the runs timed, in milliseconds
 
+    @property
+    def name(self) -> str:
+        """"reverse mode" or "forward mode", in the helpers' language."""
+        return _(MODE_NAMES[self.mode])
+
 
 # ---------------------------------------------------------------- the Jacobian, one pass at a time
 
