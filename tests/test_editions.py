@@ -245,3 +245,20 @@ def test_stored_edition_outputs_hold_no_missing_glyph_warning(code):
     for chapter in CHAPTERS:
         stored = Path(editions.edition_path(chapter, code)).read_text(encoding="utf-8")
         assert "missing from font" not in stored, f"{chapter.name} ({code}) drew a character its font lacks"
+
+
+def test_the_setup_cell_switches_the_helpers_language(capsys):
+    import helpers
+
+    said = {}
+    try:
+        for code in ("de", "zh", "en"):
+            helpers.setup(language=code, load_libraries=False)
+            helpers.check("01-derivative", 6.0)
+            helpers.check("01-derivative", 5.0)
+            said[code] = capsys.readouterr().out
+    finally:
+        helpers.setup(language="en", load_libraries=False)
+    assert "TensorFlow und PyTorch" in said["de"] and "✔ Richtig!" in said["de"] and "✘ Noch nicht" in said["de"]
+    assert "✔ 正确！" in said["zh"] and "✘ 还不对" in said["zh"]
+    assert "✔ Correct!" in said["en"] and "✘ Not yet" in said["en"]

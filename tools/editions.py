@@ -200,19 +200,25 @@ def edition(chapter: Path, code: str) -> nbformat.NotebookNode:
             cell.source = text
         elif cell.cell_type == "code":
             cell.source = translate_code(cell.source, found, words, code)
+    # What the stored edition's own run and slide plan made: outputs, widget states, slide types.
     stored_path = edition_path(chapter, code)
-    if stored_path.exists():
-        stored = {c.get("id"): c for c in nbformat.read(stored_path, as_version=4).cells}
-        for cell in nb.cells:
-            old = stored.get(cell.get("id"))
-            if old is None or old.cell_type != cell.cell_type:
-                continue
-            if "slideshow" in old.metadata:
-                cell.metadata["slideshow"] = old.metadata["slideshow"]
-            if is_generated(cell):
-                cell.source = old.source
-            if cell.cell_type == "code" and old.source == cell.source:
-                cell.outputs, cell.execution_count = old.outputs, old.execution_count
+    stored = nbformat.read(stored_path, as_version=4) if stored_path.exists() else nbformat.v4.new_notebook()
+    nb.metadata.pop("widgets", None)
+    if "widgets" in stored.metadata:
+        nb.metadata["widgets"] = stored.metadata["widgets"]
+    by_id = {c.get("id"): c for c in stored.cells}
+    for cell in nb.cells:
+        old = by_id.get(cell.get("id"))
+        if old is None or old.cell_type != cell.cell_type:
+            old = nbformat.v4.new_code_cell() if cell.cell_type == "code" else nbformat.v4.new_markdown_cell()
+        cell.metadata.pop("slideshow", None)
+        if "slideshow" in old.metadata:
+            cell.metadata["slideshow"] = old.metadata["slideshow"]
+        if is_generated(cell) and old.source:
+            cell.source = old.source
+        if cell.cell_type == "code":
+            same = old.source == cell.source
+            cell.outputs, cell.execution_count = (old.outputs, old.execution_count) if same else ([], None)
     return nb
 
 
