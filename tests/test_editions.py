@@ -26,7 +26,7 @@ import pytest
 from helpers.translation import speaking
 from tests.test_notebook_runs import printed
 from tools import cjk_font, editions
-from tools.project import EDITIONS, ROOT, chapter_paths
+from tools.project import EDITIONS, EXERCISE_STARTS, ROOT, SETUP_HEADINGS, SOLUTIONS, chapter_paths
 
 CHAPTERS = chapter_paths()
 PAIRS = [(chapter, code) for code in EDITIONS for chapter in CHAPTERS]
@@ -154,6 +154,17 @@ def test_a_heading_is_translated_the_same_in_every_chapter(code):
     assert varied == {}, f"headings translated in more than one way: {varied}"
 
 
+@pytest.mark.parametrize("code", EDITIONS)
+def test_setup_exercises_and_solutions_start_as_the_slides_and_handouts_expect(code):
+    """tools/project.py's words for the setup heading, an exercise and a solution are the catalogs'."""
+    for chapter in CHAPTERS:
+        catalog = editions.chapter_catalog(chapter, code)
+        for english, translated in editions.translations(catalog, code).items():
+            for words in (SETUP_HEADINGS, EXERCISE_STARTS, SOLUTIONS):
+                if words["en"] in english:
+                    assert words[code] in translated, f"{chapter.name}: {translated[:80]!r}"
+
+
 def forms(row: dict[str, str]) -> str:
     return row["forms"].replace("\\|", "|")  # a table cell writes the regular expression's | as \|
 
@@ -259,6 +270,7 @@ def test_the_setup_cell_switches_the_helpers_language(capsys):
             said[code] = capsys.readouterr().out
     finally:
         helpers.setup(language="en", load_libraries=False)
-    assert "TensorFlow und PyTorch" in said["de"] and "✔ Richtig!" in said["de"] and "✘ Noch nicht" in said["de"]
+    assert "TensorFlow und PyTorch" in said["de"]
+    assert "✔ Richtig!" in said["de"] and "✘ Noch nicht" in said["de"]
     assert "✔ 正确！" in said["zh"] and "✘ 还不对" in said["zh"]
     assert "✔ Correct!" in said["en"] and "✘ Not yet" in said["en"]

@@ -18,6 +18,10 @@ SOLUTIONS = {
     "zh": "<summary><b>参考答案</b>",
 }
 SOLUTION = SOLUTIONS["en"]
+# What starts the setup section and an exercise, in each edition (slides go by them;
+# tests/test_editions.py checks that the catalogs translate them so).
+SETUP_HEADINGS = {"en": "## Setup", "de": "## Einrichtung", "zh": "## 准备工作"}
+EXERCISE_STARTS = {"en": "**Exercise", "de": "**Übung", "zh": "**练习"}
 # The German and Chinese editions: notebooks/<code>/, made by tools/editions.py.
 EDITIONS = tuple(code for code in SOLUTIONS if code != "en")
 

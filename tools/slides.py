@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from tools import regenerate
-from tools.project import NOTEBOOKS, ROOT, edition_of, every_chapter
+from tools.project import EXERCISE_STARTS, NOTEBOOKS, ROOT, SETUP_HEADINGS, edition_of, every_chapter
 
 # Fetched once from the npm registry into build/vendor, then inlined into every deck.
 VENDOR = {"reveal.js": "reveal.js@4.0.2", "mathjax": "mathjax@3.2.2"}
@@ -127,9 +127,10 @@ def slide_plan(nb: nbformat.NotebookNode) -> list[tuple[str, bool]]:
     kinds, in_setup = [], False
     for i, cell in enumerate(nb.cells):
         text = cell.source.lstrip() if cell.cell_type == "markdown" else ""
-        if i == 0 or text.startswith("## ") or text.startswith("**Exercise"):
-            kind = "skip" if text.startswith("## Setup") else "slide"
-            in_setup = text.startswith("## Setup")
+        setup = text.startswith(tuple(SETUP_HEADINGS.values()))
+        if i == 0 or text.startswith("## ") or text.startswith(tuple(EXERCISE_STARTS.values())):
+            kind = "skip" if setup else "slide"
+            in_setup = setup
         elif text.startswith("<!-- generated: navigation -->"):
             kind = "skip"
         elif in_setup and cell.cell_type == "code":
