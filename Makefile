@@ -16,7 +16,7 @@ TORCH_INDEX ?=
 # pytest-xdist workers; each notebook stays on one worker (--dist loadscope).
 WORKERS ?= 2
 
-.PHONY: lab test setup setup-dev notebooks contents slides handouts assignment grade lint bench clean
+.PHONY: lab test setup setup-dev notebooks editions contents slides handouts assignment grade lint bench clean
 
 # What learners and lecturers need: requirements.txt, the helpers package, dot, the course's settings.
 setup: $(STAMP)
@@ -51,6 +51,11 @@ $(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--port=9999 --no-browser"
 LAB_ARGS ?=
+# The edition to open: empty for English, de (Deutsch) or zh (中文), e.g. make lab EDITION=de
+EDITION ?=
+ifneq ($(filter-out de zh,$(EDITION)),)
+$(error EDITION must be de (Deutsch), zh (中文) or left out for English, not "$(EDITION)")
+endif
 
 # Opens your own copies in my-notebooks/ (made on first run, new chapters added later, never
 # overwritten), on 127.0.0.1 only, with a token JupyterLab prints; its link opens the course map.
@@ -58,7 +63,7 @@ lab: setup
 	@$(BIN)/python tools/my_notebooks.py
 	@echo "==> Starting JupyterLab: open the link it prints below (Ctrl-C stops it)"
 	@$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)/my-notebooks" \
-		--LabApp.default_url=/lab/tree/00_start_here.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/$(if $(EDITION),$(EDITION)/,)00_start_here.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
 
 # Extra pytest options, e.g. make test PYTEST_ARGS="-m 'not slow'" for the fast tests only.
 PYTEST_ARGS ?=
@@ -67,9 +72,18 @@ test: setup-dev
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Maintainers: regenerate tables, links and slide metadata, then re-run every notebook from a
-# clean kernel and store its outputs.
+# clean kernel and store its outputs; the same for the German and Chinese editions.
 notebooks: contents
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+	$(MAKE) editions
+
+# Maintainers: bring the translation catalogs and the editions (notebooks/de, notebooks/zh) up to date
+# with the English chapters and the helpers, then run the edition chapters and plan their slides.
+# Needs requirements-dev.txt (Babel). Untranslated text is listed; the tests fail until it is translated.
+editions: setup-dev
+	$(BIN)/python tools/editions.py
+	$(BIN)/python tools/contents.py
+	$(BIN)/python tools/run_notebooks.py $(wildcard notebooks/de/*.ipynb notebooks/zh/*.ipynb)
 	$(BIN)/python tools/slides.py  # slides are planned by the heights of the new outputs
 
 contents: setup

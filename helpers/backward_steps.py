@@ -23,6 +23,7 @@ from helpers.derivatives import call_function, finite_difference
 from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registered, slider
 from helpers.graphs import NODE_ATTR, Graph, GraphPicture, Node, TextGraph, dot_available
 from helpers.tape_from_scratch import Constant, Record, Tape, Value, sin
+from helpers.translation import _
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -82,16 +83,16 @@ def backward_pass(f: Callable[[Value], Value], x0: float) -> BackwardPass:
         except LearnerValueError as err:
             if isinstance(err.__cause__, SaidInWords):  # the tape's own sentence, such as log(−1)
                 raise
-            raise LearnerValueError(
-                f"{err}. The expression is given a Value of the tape built from scratch: write it with "
+            raise LearnerValueError(_(
+                "{error}. The expression is given a Value of the tape built from scratch: write it with "
                 "+, −, ·, /, ** and the sin, cos, exp and log of helpers.tape_from_scratch, not with "
                 "TensorFlow's, PyTorch's or NumPy's functions."
-            ) from err
+            ).format(error=err)) from err
     if not isinstance(y, Value) or not any(rec.output is y for rec in tape.records):
-        raise LearnerValueError(
-            f"The expression gave {describe(y)}, not a Value computed from x: write it with x and the "
+        raise LearnerValueError(_(
+            "The expression gave {value}, not a Value computed from x: write it with x and the "
             "tape's operations, such as lambda x: x * x + x."
-        )
+        ).format(value=describe(y)))
     steps = [(rec, dict(grads)) for rec, grads in tape.steps(y)]
     return BackwardPass(tape, x, y, steps)
 
@@ -120,7 +121,7 @@ def _scene(p: BackwardPass, step: int) -> tuple[dict[str, list[str]], dict[str, 
             fills[f"b{i}"] = SOURCE
         else:
             fills[f"b{i}"] = RECORD if value in reached else UNUSED
-    for edge, rec, (_, _, local) in _edges(p):
+    for edge, rec, (_from, _to, local) in _edges(p):
         edges[edge] = CURRENT if rec is current else "#000000"
         lines[edge] = [f"×{local:.3g}"]
     return lines, fills, edges
@@ -146,7 +147,7 @@ def _digraph(p: BackwardPass, lines: Mapping, fills: Mapping, edges: Mapping, wi
         dot.node(box, "\n".join(text), fillcolor=fills[box], id=box)
         kind = "source" if i == 0 else "output" if value is p.y else "op"
         dot.graph.nodes.append(Node(box, " ".join(text), kind))
-    for edge, _, (a, b, _) in _edges(p):
+    for edge, _rec, (a, b, _local) in _edges(p):
         dot.edge(f"b{a}", f"b{b}", label=lines[edge][0], color=edges[edge], fontcolor=edges[edge],
                  fontsize="9", fontname="monospace", id=edge)
         dot.graph.edges.append((f"b{a}", f"b{b}"))
@@ -179,12 +180,12 @@ class BackwardExplorer(Explorer):
             EXPRESSIONS if expressions is None else expressions, "{'x·x': lambda x: x * x}"
         )
         x = to_point(x)
-        low, high = check_range(xlim, point=x, what="the slider's range")
+        low, high = check_range(xlim, point=x, what=_("the slider's range"))
         self.wanted = None if step is None else _step(step)  # beyond the last record: the end
         self._layouts: dict[tuple, tuple[str, list[str]]] = {}  # (structure, width) -> SVG with holes
         self.expression = function_menu(self.expressions, "y =")
         self.x = slider("x", x, low, high)
-        self.step = widgets.IntSlider(value=0, min=0, max=1, description="step")
+        self.step = widgets.IntSlider(value=0, min=0, max=1, description=_("step"))
         self.image = widgets.Image(format="svg+xml")
         self.text = widgets.HTML()  # the text picture, without Graphviz
         # step comes first of the sliders: it is what a learner moves (and the tests and benchmark, too)
@@ -247,9 +248,10 @@ class BackwardExplorer(Explorer):
         p = self.backward
         total = len(p.steps)
         if step == 0:
-            return (f"<b>Before the backward pass</b> ({total} records to play back): only ∂y/∂y = 1 is "
-                    "known, ∂y/∂x = ? so far. Move <b>step</b> to play the tape backwards, newest record "
-                    "first.")
+            return _(
+                "<b>Before the backward pass</b> ({count} records to play back): only ∂y/∂y = 1 is "
+                "known, ∂y/∂x = ? so far. Move <b>step</b> to play the tape backwards, newest record first."
+            ).format(count=total)
         rec, grads = p.steps[step - 1]
         running, passed = dict(p.gradients(step - 1)), []
         for v, d in zip(rec.inputs, rec.local, strict=True):
@@ -258,12 +260,13 @@ class BackwardExplorer(Explorer):
             words = f"∂y/∂{p.name(v)} {'+' if v in running else ''}= {running[rec.output]:.4g} × {d:.4g}"
             Tape.add(running, v, running[rec.output] * d)
             passed.append(words + (f" → {running[v]:.4g}" if "+=" in words else ""))
-        words = (f"<b>Step {step} of {total}</b>: record {html.escape(rec.formula(p.name))}. "
-                 f"{'; '.join(passed)}. ∂y/∂x = {_number(grads.get(p.x))} so far.")
+        words = _("<b>Step {step} of {total}</b>: record {record}. {passed}. ∂y/∂x = {gradient} so far.")
+        words = words.format(step=step, total=total, record=html.escape(rec.formula(p.name)),
+                             passed="; ".join(passed), gradient=_number(grads.get(p.x)))
         if step == total:
             f = self.expressions[self.expression.value]
             numeric = finite_difference(lambda t: f(Value(t)).number, float(self.x.value))
-            words += f" <b>Done</b>: a finite difference gives {numeric:.4g}."
+            words += " " + _("<b>Done</b>: a finite difference gives {numeric:.4g}.").format(numeric=numeric)
         return words
 
 
@@ -289,16 +292,20 @@ def backward_explorer(
 
 def _pass_of(tape: Any, target: Any) -> BackwardPass:
     if not isinstance(tape, Tape):
-        raise LearnerInputError(f"draw_tape takes the Tape first, then the target: not {describe(tape)}.")
-    if not isinstance(target, Value) or not any(rec.output is target for rec in tape.records):
-        raise LearnerValueError(
-            f"The target must be a Value computed inside this tape, such as y, not {describe(target)}."
+        raise LearnerInputError(
+            _("draw_tape takes the Tape first, then the target: not {tape}.").format(tape=describe(tape))
         )
+    if not isinstance(target, Value) or not any(rec.output is target for rec in tape.records):
+        raise LearnerValueError(_(
+            "The target must be a Value computed inside this tape, such as y, not {target}."
+        ).format(target=describe(target)))
     leaves = [v for rec in tape.records for v in rec.inputs if not isinstance(v, Constant)
               and not any(v is r.output for r in tape.records)]
-    if len({id(v) for v in leaves}) != 1:
-        raise LearnerValueError("draw_tape draws expressions of one source x; this tape has "
-                                f"{len({id(v) for v in leaves})}.")
+    sources = len({id(v) for v in leaves})
+    if sources != 1:
+        raise LearnerValueError(
+            _("draw_tape draws expressions of one source x; this tape has {count}.").format(count=sources)
+        )
     steps = [(rec, dict(grads)) for rec, grads in tape.steps(target)]
     return BackwardPass(tape, leaves[0], target, steps)
 
@@ -306,6 +313,7 @@ def _pass_of(tape: Any, target: Any) -> BackwardPass:
 def _step(step: Any, count: int | None = None) -> int:
     """A step of the backward pass: 0 (before it) up to `count` (its end), if given."""
     if isinstance(step, bool) or not isinstance(step, int) or step < 0 or count is not None and step > count:
-        allowed = "0 or more" if count is None else f"from 0 to {count}"
-        raise LearnerInputError(f"step must be a whole number {allowed}, not {describe(step)}.")
+        message = (_("step must be a whole number 0 or more, not {step}.") if count is None
+                   else _("step must be a whole number from 0 to {count}, not {step}."))
+        raise LearnerInputError(message.format(count=count, step=describe(step)))
     return step

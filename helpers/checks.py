@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises import EXERCISES
+from helpers.exercises import EXERCISES, Exercise
+from helpers.translation import N_, _
 from helpers.values import CheckFailed, LearnerInputError, LearnerKeyError, attached, to_array
 
 __all__ = ["check", "confirm"]
@@ -30,50 +31,60 @@ def evaluate(exercise: str, answer: Any) -> Verdict:
     """Judge an answer to one exercise without printing anything."""
     if not (isinstance(exercise, str) and exercise in EXERCISES):
         if isinstance(answer, str) and answer in EXERCISES:
-            raise LearnerKeyError(f"The exercise name comes first: helpers.check({answer!r}, answer).")
-        known = ", ".join(sorted(EXERCISES))
+            message = _("The exercise name comes first: helpers.check({exercise!r}, answer).")
+            raise LearnerKeyError(message.format(exercise=answer))
         raise LearnerKeyError(
-            f"There is no exercise called {exercise!r}; the known ones are: {known}. If this notebook is "
-            f"an older copy in my-notebooks/, its chapter may have changed: `make lab` names such copies."
+            _(
+                "There is no exercise called {exercise!r}; the known ones are: {known}. If this notebook is "
+                "an older copy in my-notebooks/, its chapter may have changed: `make lab` names such copies."
+            ).format(exercise=exercise, known=", ".join(sorted(EXERCISES)))
         )
     spec = EXERCISES[exercise]
     if answer is Ellipsis:
         return Verdict(
-            "unanswered", "✏️ Not answered yet: replace the `...` with your answer and run the cell again."
+            "unanswered", _("✏️ Not answered yet: replace the `...` with your answer and run the cell again.")
         )
     if answer is None:  # the template holds `...`: None was computed, a gradient that came back empty
-        return Verdict("wrong", f"✘ Not yet: {_NONE_NOTE} Hint: {spec.hint}")
+        return _not_yet(_(_NONE_NOTE), spec)
     if _holds_ellipsis(answer):
         return Verdict(
             "unanswered",
-            "✏️ Not finished yet: replace every `...` in your answer with a number and run the cell again.",
+            _("✏️ Not finished yet: replace every `...` in your answer with a number and run the cell again."),
         )
     try:
-        given = to_array(answer, "Your answer")
+        given = to_array(answer, _("Your answer"))
     except LearnerInputError as err:
-        return Verdict("invalid", f"✘ Not yet: {err} Give the number itself, for example 1.5 (no quotes).")
+        return Verdict(
+            "invalid",
+            _("✘ Not yet: {reason} Give the number itself, for example 1.5 (no quotes).").format(reason=err),
+        )
     except ValueError as err:  # a ragged list
-        return Verdict("wrong", f"✘ Not yet: {err} Hint: {spec.hint}")
+        return _not_yet(str(err), spec)
     expected = np.asarray(spec.answer, dtype=np.float64)
     # Only a single number may come wrapped (a 1-element list or tensor): the same entries in
     # another shape, such as four numbers for a 2×2 matrix, are a different answer.
     if given.shape != expected.shape and not (expected.ndim == 0 and given.size == 1):
-        wanted = "a single number" if expected.ndim == 0 else f"shape {expected.shape}"
-        return Verdict(
-            "wrong",
-            f"✘ Not yet: your answer has shape {given.shape}, but the answer is {wanted}. "
-            f"Hint: {spec.hint}",
-        )
+        if expected.ndim == 0:
+            reason = _("your answer has shape {shape}, but the answer is a single number.")
+        else:
+            reason = _("your answer has shape {shape}, but the answer is shape {expected}.")
+        return _not_yet(reason.format(shape=given.shape, expected=expected.shape), spec)
     given = given.reshape(expected.shape)
     if not np.all(np.isfinite(given)):
-        return Verdict("wrong", f"✘ Not yet: your answer contains NaN or infinity. Hint: {spec.hint}")
+        return _not_yet(_("your answer contains NaN or infinity."), spec)
     if np.allclose(given, expected, rtol=spec.rtol, atol=spec.atol):
-        return Verdict("correct", f"✔ Correct! {spec.question}: {_show(expected)}." + _attached_note(answer))
-    return Verdict("wrong", f"✘ Not yet: {_show(given)} is not right. Hint: {spec.hint}")
+        correct, note = _("✔ Correct! {question}: {answer}."), _attached_note(answer)
+        return Verdict("correct", correct.format(question=_(spec.question), answer=_show(expected)) + note)
+    return _not_yet(_("{answer} is not right.").format(answer=_show(given)), spec)
+
+
+def _not_yet(reason: str, spec: Exercise) -> Verdict:
+    """A wrong answer: what is wrong with it (a sentence), then the exercise's hint."""
+    return Verdict("wrong", _("✘ Not yet: {reason} Hint: {hint}").format(reason=reason, hint=_(spec.hint)))
 
 
 # An answer of None is a gradient that came back empty: say the usual reasons.
-_NONE_NOTE = (
+_NONE_NOTE = N_(
     "your answer is None. tape.gradient returns None when the result does not depend on the source "
     "through operations the tape recorded: the source is an integer Variable such as tf.Variable(2) "
     "(write 2.0), a value was computed outside the `with` block (an inner gradient belongs inside the "
@@ -85,8 +96,8 @@ def _attached_note(answer: Any) -> str:
     """A second line for a right number still attached to autograd: fine here, but say how to let go."""
     if not attached(answer):
         return ""
-    return (
-        "\n  (Your answer is a PyTorch tensor still attached to autograd's graph, requires_grad=True. "
+    return "\n  " + _(
+        "(Your answer is a PyTorch tensor still attached to autograd's graph, requires_grad=True. "
         "That is fine for this check; to keep just the number, write .item() for one number "
         "or .detach() for a tensor.)"
     )
@@ -117,7 +128,11 @@ def confirm(value: Any, expected: Any, what: str, rtol: float = 1e-5, atol: floa
     Raises AssertionError on a mismatch, so re-running the notebook fails if a result changes.
     """
     got = to_array(value, what)
-    want = np.asarray(to_array(expected, "the expected value"))
+    want = np.asarray(to_array(expected, _("the expected value")))
     if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=atol):
-        raise CheckFailed(f"{what}: got {_show(got)}, but the hand-derived value is {_show(want)}.")
+        raise CheckFailed(
+            _("{what}: got {value}, but the hand-derived value is {expected}.").format(
+                what=what, value=_show(got), expected=_show(want)
+            )
+        )
     print(f"✔ {what}: {_show(got)}")

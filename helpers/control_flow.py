@@ -18,6 +18,7 @@ from helpers.derivatives import tape_curve
 from helpers.explorer import Explorer, ExplorerBox, Tour, registered, slider
 from helpers.functions import padded
 from helpers.text import superscript
+from helpers.translation import _, n_
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -46,7 +47,8 @@ def seed_condition(i: int) -> bool:
 
 def to_count(y: Any, name: str = "y", most: int = MAX_STEPS) -> int:
     """A loop count: a whole number from 0 to `most` (6.0 is taken as 6)."""
-    return to_whole(y, name, "the number of loop steps", "6", highest=most, unit=" loop steps", strict=False)
+    return to_whole(y, name, _("the number of loop steps"), "6", highest=most, unit=_(" loop steps"),
+                    strict=False)
 
 
 def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int]:
@@ -58,12 +60,14 @@ def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int
         try:
             hit = when(i)
         except Exception as err:  # the learner's rule failed: say where
-            raise LearnerValueError(f"Calling when({i}) failed with {type(err).__name__}: {err}") from err
+            raise LearnerValueError(_("Calling when({step}) failed with {error_type}: {error}").format(
+                step=i, error_type=type(err).__name__, error=err)) from err
         try:
             hit = bool(hit)
         except Exception as err:  # e.g. a tensor of several truth values
             raise LearnerValueError(
-                f"when(i) must answer True or False for one step i, but when({i}) returned {describe(hit)}."
+                _("when(i) must answer True or False for one step i, but when({step}) returned {value}.")
+                .format(step=i, value=describe(hit))
             ) from err
         if hit:
             steps.append(i)
@@ -72,18 +76,19 @@ def recorded_steps(y: Any, when: Callable[[int], Any] | None = None) -> list[int
 
 def require_rule(when: Any) -> None:
     """Refuse a loop rule that cannot be called as when(i)."""
-    require_function(when, "when", of="the step i", example="`lambda i: i % 2 == 0`")
+    require_function(when, "when", of=_("the step i"), example="`lambda i: i % 2 == 0`")
 
 
 def to_counts(counts: Any) -> list[int]:
     """Loop counts to compare: a non-empty list of whole numbers such as range(9) or (3, 4, 5)."""
     if is_text(counts) or not isinstance(counts, Iterable):
         raise LearnerInputError(
-            f"counts must be a list of loop counts such as range(9) or (3, 4, 5), not {describe(counts)}."
+            _("counts must be a list of loop counts such as range(9) or (3, 4, 5), not {value}.")
+            .format(value=describe(counts))
         )
     values = [to_count(y) for y in counts]
     if not values:
-        raise LearnerValueError("counts is empty; give at least one loop count, for example range(9).")
+        raise LearnerValueError(_("counts is empty; give at least one loop count, for example range(9)."))
     return values
 
 
@@ -93,7 +98,7 @@ def loop_product(x: Any, y: Any, when: Callable[[int], Any] | None = None) -> An
     Works on Python numbers, NumPy arrays, TensorFlow and PyTorch tensors (it only uses `*`).
     """
     output = 1.0
-    for _ in recorded_steps(y, when):
+    for _step in recorded_steps(y, when):
         output = output * x
     return output
 
@@ -107,7 +112,7 @@ def tape_loop_derivative(x: Any, y: Any, when: Callable[[int], Any] | None = Non
     with tf.GradientTape() as tape:
         tape.watch(source)
         output = tf.constant(1.0)  # a tensor, so the tape can answer even when nothing is multiplied
-        for _ in steps:
+        for _step in steps:
             output = tf.multiply(output, source)
     grad = tape.gradient(output, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
     return float(grad.numpy())
@@ -131,32 +136,35 @@ def plot_tape_derivative(
     low, high = check_range(xlim)
     if is_text(kinks) or not isinstance(kinks, Iterable):
         raise LearnerInputError(
-            f"kinks must be a list of the x values where f has a corner, such as (0.0,), "
-            f"not {describe(kinks)}."
+            _("kinks must be a list of the x values where f has a corner, such as (0.0,), not {value}.")
+            .format(value=describe(kinks))
         )
-    points = sorted(to_point(k, "a kink") for k in kinks)
+    points = sorted(to_point(k, _("a kink")) for k in kinks)
     if any(not low < k < high for k in points):
-        raise LearnerValueError(f"Every kink must lie inside xlim {low:g} … {high:g}; got {points}.")
+        raise LearnerValueError(
+            _("Every kink must lie inside xlim {low:g} … {high:g}; got {kinks}.").format(
+                low=low, high=high, kinks=points)
+        )
     if axes is None:
         axes = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")[1]
-    left, right = check_axes_list(axes, 2, "the functions and their derivatives")
+    left, right = check_axes_list(axes, 2, _("the functions and their derivatives"))
     edges = [low, *points, high]
     styles = ["-", "--", ":", "-."]
     for n, (name, f) in enumerate(functions.items()):
         color, style = f"C{n}", styles[n % len(styles)]
         xs = np.linspace(low, high, 401)
-        ys, _ = tape_curve(f, xs)
+        ys = tape_curve(f, xs)[0]
         left.plot(xs, ys, style, color=color, label=name)
         at_kinks = tape_curve(f, points)[1]
         kink_text = ", ".join(f"{s:g}" for s in at_kinks)
         where = ", ".join(f"{k:g}" for k in points)
+        label = _("{name}  (at x = {kinks}: {slopes})").format(name=name, kinks=where, slopes=kink_text)
         for a, b in zip(edges[:-1], edges[1:], strict=True):  # the derivative between kinks, not across them
             piece = np.linspace(a, b, 101)[1:-1]
-            label = f"{name}  (at x = {where}: {kink_text})" if a == low else None
-            right.plot(piece, tape_curve(f, piece)[1], style, color=color, label=label)
+            right.plot(piece, tape_curve(f, piece)[1], style, color=color, label=label if a == low else None)
         right.plot(points, at_kinks, "o", color=color, markersize=9 - 2 * n, zorder=3)
-    left.set_title("the functions")
-    right.set_title("the derivative the tape returns (dot: exactly at the kink)")
+    left.set_title(_("the functions"))
+    right.set_title(_("the derivative the tape returns (dot: exactly at the kink)"))
     for ax in axes:
         ax.set_xlabel("x")
     left.legend(loc="upper center", fontsize=9)
@@ -179,14 +187,14 @@ def plot_loop_derivatives(
     hand = [power_rule(point, len(recorded_steps(y, when))) for y in ys]
     if check_axes(ax) is None:
         ax = plt.subplots()[1]
-    bars = ax.bar(ys, tape, color="C1", label="tape")
-    ax.plot(ys, hand, "k_", markersize=22, markeredgewidth=2, label="k·x^(k−1) by hand")
+    bars = ax.bar(ys, tape, color="C1", label=_("tape"))
+    ax.plot(ys, hand, "k_", markersize=22, markeredgewidth=2, label=_("k·x^(k−1) by hand"))
     ax.bar_label(bars, fmt="%g")
     ax.set_xticks(ys)
-    ax.set_xlabel("loop count y")
-    ax.set_ylabel("derivative")
+    ax.set_xlabel(_("loop count y"))
+    ax.set_ylabel(_("derivative"))
     ax.set_ylim(0, max(max(tape), 1.0) * 1.2)
-    ax.set_title(f"d output / dx at x = {point:g}")
+    ax.set_title(_("d output / dx at x = {x:g}").format(x=point))
     ax.legend(loc="upper left")
     return ax
 
@@ -208,21 +216,19 @@ def plot_loop_slopes(
     for y in counts:
         k = len(recorded_steps(y, when))
         slopes = [tape_loop_derivative(x0, y, when) for x0 in xs]
-        label = f"y = {to_count(y)}: {_times(k)} → {_derivative_text(k)}"
+        label = n_("y = {y}: {k} multiplication → {derivative}",
+                   "y = {y}: {k} multiplications → {derivative}", k).format(
+            y=to_count(y), k=k, derivative=_derivative_text(k))
         ax.plot(xs, slopes, label=label)
     ax.set_xlabel("x")
-    ax.set_ylabel("derivative")
-    ax.set_title("d output / dx across x")
+    ax.set_ylabel(_("derivative"))
+    ax.set_title(_("d output / dx across x"))
     ax.legend(loc="upper center", fontsize=9)
     return ax
 
 
 def _power_text(k: int) -> str:
     return "1" if k == 0 else "x" if k == 1 else "x" + superscript(k)
-
-
-def _times(k: int) -> str:
-    return f"{k} multiplication" + ("" if k == 1 else "s")
 
 
 def _derivative_text(k: int) -> str:
@@ -249,14 +255,15 @@ class LoopExplorer(Explorer):
         require_rule(self.when)
         if rule is not None and not isinstance(rule, str):
             raise LearnerInputError(
-                f"rule is the loop's condition in words, a string such as 'i % 2 == 0', not {describe(rule)}."
+                _("rule is the loop's condition in words, a string such as 'i % 2 == 0', not {value}.")
+                .format(value=describe(rule))
             )
-        self.rule = rule if rule is not None else (SEED_RULE if when is None else "when(i) is true")
+        self.rule = rule if rule is not None else (SEED_RULE if when is None else _("when(i) is true"))
         self.max_count = to_count(max_count, "max_count")
         if self.max_count < 1:
-            raise LearnerValueError("max_count must be at least 1 loop step.")
+            raise LearnerValueError(_("max_count must be at least 1 loop step."))
         point = to_point(x)
-        low, high = check_range(xlim, point=point, what="the slider's range")
+        low, high = check_range(xlim, point=point, what=_("the slider's range"))
         count = to_count(y, "y", self.max_count)
         self.steps = recorded_steps(self.max_count, self.when)  # also tries the rule once on every i
         self.grid = np.linspace(low, high, 200)
@@ -280,8 +287,8 @@ class LoopExplorer(Explorer):
             self.boxes.append(box)
             self.labels.append(chain_ax.text(i + 0.425, 0.5, "", ha="center", va="center", fontsize=10))
             chain_ax.text(i + 0.425, 1.2, f"i={i}", ha="center", va="center", fontsize=9)
-        (self.curve,) = self.ax.plot([], [], label="output as a function of x")
-        (self.tangent,) = self.ax.plot([], [], "--", label="tangent, slope from the tape")
+        (self.curve,) = self.ax.plot([], [], label=_("output as a function of x"))
+        (self.tangent,) = self.ax.plot([], [], "--", label=_("tangent, slope from the tape"))
         (self.point,) = self.ax.plot([], [], "o", color="black")
         self.ax.set_xlim(low, high)
         self.ax.set_xlabel("x")
@@ -292,7 +299,7 @@ class LoopExplorer(Explorer):
                             self.point, self.ax.title)
 
         self.x = slider("x", point, low, high)
-        self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description="loop count y")
+        self.y = widgets.IntSlider(value=count, min=0, max=self.max_count, description=_("loop count y"))
         self.assemble([widgets.HBox([self.x, self.y])], [self.image], {self._update: [self.x, self.y]})
 
     def _update(self, _change: Any = None) -> None:
@@ -307,47 +314,49 @@ class LoopExplorer(Explorer):
                 label.set_text("× x")
             elif i < count:
                 box.set(facecolor="0.85", linestyle="-", alpha=1.0)
-                label.set_text("skip")
+                label.set_text(_("skip"))
             else:
                 box.set(facecolor="white", linestyle=":", alpha=0.6)
                 label.set_text("")
-        self.chain_ax.set_title(
-            f"loop steps (multiply when {self.rule}): {_times(k)} recorded", fontsize=10
-        )
+        self.chain_ax.set_title(n_("loop steps (multiply when {rule}): {k} multiplication recorded",
+                                   "loop steps (multiply when {rule}): {k} multiplications recorded",
+                                   k).format(rule=self.rule, k=k), fontsize=10)
         ys = self.grid**k
         y0 = x0**k
         self.curve.set_data(self.grid, ys)
         self.tangent.set_data(self.grid, y0 + self.derivative * (self.grid - x0))
         self.point.set_data([x0], [y0])
         self.ax.set_ylim(*padded(ys))
-        self.ax.set_title(
-            f"output = {_power_text(k)}: derivative at x = {x0:.2f} is {self.derivative:.4g}", fontsize=10
-        )
+        self.ax.set_title(_("output = {power}: derivative at x = {x:.2f} is {derivative:.4g}").format(
+            power=_power_text(k), x=x0, derivative=self.derivative), fontsize=10)
         self.show(self._readout(x0, count))
 
     def _readout(self, x0: float, count: int) -> str:
         lines = []
         for i in range(count):
             if i in self.recorded:
-                lines.append(f"i={i}: <b>multiply by x</b> (recorded)")
+                lines.append(_("i={i}: <b>multiply by x</b> (recorded)").format(i=i))
             else:
-                lines.append(f"i={i}: skipped, {html.escape(self.rule)} is false (nothing recorded)")
-        steps = "<br>".join(lines) if lines else "the loop does not run at all (y = 0)"
+                lines.append(_("i={i}: skipped, {rule} is false (nothing recorded)").format(
+                    i=i, rule=html.escape(self.rule)))
+        steps = "<br>".join(lines) if lines else _("the loop does not run at all (y = 0)")
         k = self.power
         if k == 0:
-            result = (
+            result = _(
                 "The output stays the constant 1.0: no recorded path leads from x to it, so the tape has "
-                f"nothing to differentiate (plain <code>tape.gradient</code> gives None; read it as 0). "
-                f"Derivative: <b>{self.derivative:g}</b>."
-            )
+                "nothing to differentiate (plain <code>tape.gradient</code> gives None; read it as 0). "
+                "Derivative: <b>{derivative:g}</b>."
+            ).format(derivative=self.derivative)
         else:
             product = " · ".join(["1.0"] + ["x"] * k)
             hand = "1" if k == 1 else f"{k}·{x0:.2f}{_sup(k - 1)}"
-            result = (
-                f"output = {product} = x{_sup(k)}, so by hand d/dx x{_sup(k)} = {_derivative_html(k)} "
-                f"= {hand} = <b>{self.by_hand:.4g}</b>; the tape gives <b>{self.derivative:.4g}</b>."
-            )
-        return f"<b>Operations that ran (and were recorded)</b>, y = {count}:<br>{steps}<br>{result}"
+            result = _(
+                "output = {product} = x{power}, so by hand d/dx x{power} = {derivative} "
+                "= {hand} = <b>{by_hand:.4g}</b>; the tape gives <b>{tape:.4g}</b>."
+            ).format(product=product, power=_sup(k), derivative=_derivative_html(k), hand=hand,
+                     by_hand=self.by_hand, tape=self.derivative)
+        ran = _("<b>Operations that ran (and were recorded)</b>, y = {count}:").format(count=count)
+        return f"{ran}<br>{steps}<br>{result}"
 
     def value(self) -> dict[str, Any]:
         """What the explorer shows now: x, y, the recorded steps, k, the tape's and the hand derivative."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from helpers.explorer import Explorer, ExplorerBox, Tour, registered
 from helpers.text import superscript
+from helpers.translation import N_, _, n_
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -69,24 +70,25 @@ def check_activation(activation: Any) -> str:
     """One of the names in ACTIVATIONS, or a sentence listing them."""
     names = ", ".join(repr(name) for name in ACTIVATIONS)
     if not isinstance(activation, str):
-        raise LearnerInputError(
-            f"activation must be the name of one, {names}, in quotes, but it is {describe(activation)}."
-        )
+        raise LearnerInputError(_(
+            "activation must be the name of one, {names}, in quotes, but it is {value}."
+        ).format(names=names, value=describe(activation)))
     if activation not in ACTIVATIONS:
         lower = activation.lower()
-        case = f" The names are written in lower case: {lower!r}." if lower in ACTIVATIONS else ""
-        raise LearnerValueError(
-            f"There is no activation called {activation!r} here; pick one of {names}.{case}"
-        )
+        case = (" " + _("The names are written in lower case: {name}.").format(name=repr(lower))
+                if lower in ACTIVATIONS else "")
+        raise LearnerValueError(_(
+            "There is no activation called {name} here; pick one of {names}."
+        ).format(name=repr(activation), names=names) + case)
     return activation
 
 
 def _scale(scale: Any) -> float:
     value = to_number(scale, "scale", "1.0")
     if not value > 0:
-        raise LearnerValueError(
-            f"scale multiplies every weight and must be positive, such as 1.0, not {value:g}."
-        )
+        raise LearnerValueError(_(
+            "scale multiplies every weight and must be positive, such as 1.0, not {value:g}."
+        ).format(value=value))
     return value
 
 
@@ -97,9 +99,9 @@ def stack_weights(depth: int = 10, scale: float = 1.0, width: int = WIDTH, seed:
     Drawn one after another from one generator, so a deeper stack starts with the same layers and
     the same arguments always give the same weights.
     """
-    depth = to_whole(depth, "depth", "the number of layers", "10", lowest=1, highest=100, strict=False)
-    width = to_whole(width, "width", "the number of units per layer", "8", lowest=1, highest=256)
-    seed = to_whole(seed, "seed", "the random seed of the weights", "0", highest=2**32 - 1)
+    depth = to_whole(depth, "depth", _("the number of layers"), "10", lowest=1, highest=100, strict=False)
+    width = to_whole(width, "width", _("the number of units per layer"), "8", lowest=1, highest=256)
+    seed = to_whole(seed, "seed", _("the random seed of the weights"), "0", highest=2**32 - 1)
     factor = _scale(scale) / np.sqrt(width)
     rng = np.random.default_rng(seed)
     return [factor * rng.standard_normal((width, width)) for _ in range(depth)]
@@ -108,25 +110,25 @@ def stack_weights(depth: int = 10, scale: float = 1.0, width: int = WIDTH, seed:
 def _kernels(weights: Any) -> list[np.ndarray]:
     """A non-empty list of 2-D kernels whose shapes chain (each layer's outputs are the next one's inputs)."""
     if is_text(weights) or callable(weights) or not isinstance(weights, (list, tuple)):
-        raise LearnerInputError(
-            f"weights must be a list of the layers' kernels, such as helpers.stack_weights(10), "
-            f"but it is {describe(weights)}."
-        )
+        raise LearnerInputError(_(
+            "weights must be a list of the layers' kernels, such as helpers.stack_weights(10), "
+            "but it is {value}."
+        ).format(value=describe(weights)))
     if not weights:
-        raise LearnerValueError("weights is empty; give at least one layer's kernel.")
+        raise LearnerValueError(_("weights is empty; give at least one layer's kernel."))
     kernels = [to_array(w, f"weights[{k}]") for k, w in enumerate(weights)]
     for k, kernel in enumerate(kernels):
         if kernel.ndim != 2:
-            raise LearnerValueError(
-                f"weights[{k}] must be a 2-D kernel (inputs × outputs), but it has shape {kernel.shape}."
-            )
+            raise LearnerValueError(_(
+                "weights[{index}] must be a 2-D kernel (inputs × outputs), but it has shape {shape}."
+            ).format(index=k, shape=kernel.shape))
         if not np.all(np.isfinite(kernel)):
-            raise LearnerValueError(f"weights[{k}] contains NaN or infinity.")
+            raise LearnerValueError(_("weights[{index}] contains NaN or infinity.").format(index=k))
         if k and kernel.shape[0] != kernels[k - 1].shape[1]:
-            raise LearnerValueError(
-                f"weights[{k}] has shape {kernel.shape}, but the layer before it has "
-                f"{kernels[k - 1].shape[1]} outputs: its kernel needs {kernels[k - 1].shape[1]} rows."
-            )
+            raise LearnerValueError(_(
+                "weights[{index}] has shape {shape}, but the layer before it has "
+                "{count} outputs: its kernel needs {count} rows."
+            ).format(index=k, shape=kernel.shape, count=kernels[k - 1].shape[1]))
     return kernels
 
 
@@ -140,12 +142,12 @@ def layer_gradient_norms(weights: Any, activation: str = "sigmoid", x: Any = Non
     width = kernels[0].shape[0]
     inputs = np.linspace(-1.0, 1.0, width) if x is None else to_array(x, "x")
     if inputs.shape != (width,):
-        raise LearnerValueError(
-            f"x must be one input vector of {width} numbers (the first kernel has {width} rows), "
-            f"but it has shape {inputs.shape}."
-        )
+        raise LearnerValueError(_(
+            "x must be one input vector of {width} numbers (the first kernel has {width} rows), "
+            "but it has shape {shape}."
+        ).format(width=width, shape=inputs.shape))
     if not np.all(np.isfinite(inputs)):
-        raise LearnerValueError("x contains NaN or infinity.")
+        raise LearnerValueError(_("x contains NaN or infinity."))
     return _norms(kernels, act, inputs)
 
 
@@ -178,29 +180,40 @@ def sci(value: float) -> str:
 
 
 def slopes_bound(activation: str, passes: int) -> str:
-    """In words: what `passes` slopes of the activation alone can multiply a gradient by; the weights
-    (and each layer's input, in ∂L/∂Wₖ) multiply in as well, so the bars may lie above or below it."""
+    """In words: the gradient passes `passes` slopes of the activation on its way back, and what they
+    alone can multiply it by; the weights (and each layer's input, in ∂L/∂Wₖ) multiply in as well, so
+    the bars may lie above or below it."""
     act = ACTIVATIONS[activation]
-    if act.steepest == 1.0:
-        slopes = "each 0 or 1" if activation == "relu" else "each at most 1"
-        return f"{slopes}: the slopes alone never make it larger, and the weights decide"
-    power = f"({act.steepest_text}){superscript(passes)}"
-    return (f"each at most {act.steepest_text}: the slopes alone shrink it to at most {power} = "
-            f"{sci(act.steepest**passes)}, and the weights multiply in as well")
+    slopes = n_("{count} slope of {name}", "{count} slopes of {name}", passes)
+    slopes = slopes.format(count=passes, name=activation)
+    if activation == "relu":
+        sentence = _("On its way back from the last layer to the first, the gradient is multiplied by "
+                     "{slopes}, each 0 or 1: the slopes alone never make it larger, and the weights decide.")
+    elif act.steepest == 1.0:
+        sentence = _("On its way back from the last layer to the first, the gradient is multiplied by "
+                     "{slopes}, each at most 1: the slopes alone never make it larger, and the weights "
+                     "decide.")
+    else:
+        sentence = _("On its way back from the last layer to the first, the gradient is multiplied by "
+                     "{slopes}, each at most {steepest}: the slopes alone shrink it to at most {power} = "
+                     "{bound}, and the weights multiply in as well.")
+    return sentence.format(slopes=slopes, steepest=act.steepest_text, bound=sci(act.steepest**passes),
+                           power=f"({act.steepest_text}){superscript(passes)}")
 
 
 def verdict(norms: np.ndarray) -> tuple[str, str]:
-    """A word for what the per-layer norms show, and a colour for the bars."""
+    """A word for what the per-layer norms show (in English, marked with N_; translate it with `_` to
+    show it), and a colour for the bars."""
     ratio, largest = norms[0] / norms[-1], norms.max()
     if largest > EXPLODING_ABOVE:
-        return "exploding", "tab:red"
+        return N_("exploding"), "tab:red"
     if ratio < 1 / LOPSIDED:
-        return "vanishing toward the input", "tab:blue"
+        return N_("vanishing toward the input"), "tab:blue"
     if ratio > LOPSIDED:
-        return "exploding toward the input", "tab:red"
+        return N_("exploding toward the input"), "tab:red"
     if largest < 1 / EXPLODING_ABOVE:
-        return "vanishing in every layer", "tab:blue"
-    return "balanced", "tab:green"
+        return N_("vanishing in every layer"), "tab:blue"
+    return N_("balanced"), "tab:green"
 
 
 # Pictures -----------------------------------------------------------------------------------------
@@ -215,25 +228,26 @@ def plot_layer_gradients(
     weights = stack_weights(depth, scale)
     names = [activations] if isinstance(activations, str) else activations
     if callable(names) or not isinstance(names, (list, tuple)):
-        raise LearnerInputError(
-            f"activations must be a list of names such as ('sigmoid', 'tanh'), not {describe(activations)}."
-        )
+        raise LearnerInputError(_(
+            "activations must be a list of names such as ('sigmoid', 'tanh'), not {value}."
+        ).format(value=describe(activations)))
     if not names:
-        raise LearnerValueError("activations is empty; give at least one name, such as ('sigmoid',).")
+        raise LearnerValueError(_("activations is empty; give at least one name, such as ('sigmoid',)."))
     names = [check_activation(name) for name in names]
     if check_axes(ax) is None:
         ax = plt.subplots(figsize=(7.0, 3.6))[1]
     layers = np.arange(1, len(weights) + 1)
     for name in names:
         norms = layer_gradient_norms(weights, name)
-        label = f"{name}: first/last = {sci(norms[0] / norms[-1])}"
+        label = _("{name}: first/last = {ratio}").format(name=name, ratio=sci(norms[0] / norms[-1]))
         ax.plot(layers, np.maximum(norms, FLOOR), "o-", label=label)
     ax.axhline(1.0, color="0.4", ls=":", lw=1)
     ax.set_yscale("log")
     ax.set_xticks(layers)
-    ax.set_xlabel("layer k (1 = next to the input)")
-    ax.set_ylabel("‖∂L/∂Wₖ‖ (log scale)")
-    ax.set_title(f"{len(weights)} layers of {WIDTH} units, weight scale {scale:g}")
+    ax.set_xlabel(_("layer k (1 = next to the input)"))
+    ax.set_ylabel(_("‖∂L/∂Wₖ‖ (log scale)"))
+    ax.set_title(_("{depth} layers of {width} units, weight scale {scale:g}").format(
+        depth=len(weights), width=WIDTH, scale=scale))
     ax.legend(fontsize=9)
     return ax
 
@@ -246,14 +260,14 @@ class DepthExplorer(Explorer):
     layers are built once, and a move changes their heights, colour and visibility."""
 
     def __init__(self, depth: int = 10, activation: str = "sigmoid", scale: float = 1.0) -> None:
-        depth = to_whole(depth, "depth", "the number of layers", "10", lowest=2, highest=MAX_DEPTH,
+        depth = to_whole(depth, "depth", _("the number of layers"), "10", lowest=2, highest=MAX_DEPTH,
                          strict=False)
         activation = check_activation(activation)
         scale = _scale(scale)
         if not SCALES[0] <= scale <= SCALES[1]:
-            raise LearnerValueError(
-                f"Pick a weight scale between {SCALES[0]:g} and {SCALES[1]:g} for the slider, not {scale:g}."
-            )
+            raise LearnerValueError(_(
+                "Pick a weight scale between {low:g} and {high:g} for the slider, not {scale:g}."
+            ).format(low=SCALES[0], high=SCALES[1], scale=scale))
         # Scale 1 once; every setting multiplies the same draws, so the same controls give the same bars.
         self.base = stack_weights(MAX_DEPTH, 1.0)
         self.inputs = np.linspace(-1.0, 1.0, WIDTH)
@@ -270,17 +284,17 @@ class DepthExplorer(Explorer):
         self.ax.set_yticks([10.0**p for p in range(-30, 16, 5)])
         self.ax.set_xlim(0.4, MAX_DEPTH + 0.6)
         self.ax.set_xticks([1, *range(5, MAX_DEPTH + 1, 5)])
-        self.ax.set_xlabel("layer k (1 = next to the input)")
+        self.ax.set_xlabel(_("layer k (1 = next to the input)"))
         self.ax.set_ylabel("‖∂L/∂Wₖ‖")
         self.ax.grid(axis="y", alpha=0.3)
         self.picture.moving(*self.bars, self.ax.title)
 
-        self.depth = widgets.IntSlider(value=depth, min=2, max=MAX_DEPTH, description="depth")
+        self.depth = widgets.IntSlider(value=depth, min=2, max=MAX_DEPTH, description=_("depth"))
         exponents = np.log2(SCALES)
         self.scale = widgets.FloatLogSlider(value=scale, base=2, min=exponents[0], max=exponents[1],
-                                            step=0.25, description="weight scale")
+                                            step=0.25, description=_("weight scale"))
         self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
-                                           description="activation")
+                                           description=_("activation"))
         self.assemble([widgets.HBox([self.depth, self.scale, self.activation])], [self.image],
                       {self._update: [self.depth, self.scale, self.activation]})
 
@@ -295,18 +309,21 @@ class DepthExplorer(Explorer):
             if k < depth:
                 bar.set_height(shown[k])
                 bar.set_color(colour)
-        self.ax.set_title(f"‖∂L/∂Wₖ‖ of {depth} {name} layers, weight scale {scale:.3g}", fontsize=10)
+        self.ax.set_title(_("‖∂L/∂Wₖ‖ of {depth} {name} layers, weight scale {scale:.3g}").format(
+            depth=depth, name=name, scale=scale), fontsize=10)
         self.show(self._words(depth, scale, name, word))
 
     def _words(self, depth: int, scale: float, name: str, word: str) -> str:
         ratio = self.norms[0] / self.norms[-1]
-        relation = "of" if ratio < 1 else "times"
-        return (
-            f"<b>{depth} {name} layers</b>, weight scale {scale:.3g}: the first layer's gradient is "
-            f"{sci(ratio)} {relation} the last's, the largest is {sci(self.norms.max())}: <b>{word}</b>."
-            f"<br>On its way back from the last layer to the first, the gradient is multiplied by "
-            f"{depth - 1} {'slope' if depth == 2 else 'slopes'} of {name}, {slopes_bound(name, depth - 1)}."
-        )
+        if ratio < 1:
+            first = _("<b>{depth} {name} layers</b>, weight scale {scale:.3g}: the first layer's gradient is "
+                      "{ratio} of the last's, the largest is {largest}: <b>{verdict}</b>.")
+        else:
+            first = _("<b>{depth} {name} layers</b>, weight scale {scale:.3g}: the first layer's gradient is "
+                      "{ratio} times the last's, the largest is {largest}: <b>{verdict}</b>.")
+        first = first.format(depth=depth, name=name, scale=scale, ratio=sci(ratio),
+                             largest=sci(self.norms.max()), verdict=_(word))
+        return f"{first}<br>{slopes_bound(name, depth - 1)}"
 
     def value(self) -> dict[str, Any]:
         """What the explorer shows now: the controls, the norms per layer and the verdict."""

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from helpers.optional import require
+from helpers.translation import N_, _
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -33,7 +34,7 @@ __all__ = [
 
 def check_order(n: Any, lowest: int = 1, highest: int | None = None) -> int:
     """The order of a derivative, a whole number (2, not 2.0) from `lowest` to `highest`."""
-    return to_whole(n, "n", "how many times to differentiate", "2 for f″", lowest, highest)
+    return to_whole(n, "n", _("how many times to differentiate"), _("2 for f″"), lowest, highest)
 
 
 def call_function(f: Callable, *args: Any) -> Any:
@@ -41,9 +42,11 @@ def call_function(f: Callable, *args: Any) -> Any:
     try:
         return f(*args)
     except Exception as err:
-        shown = ", ".join(_short(a) for a in args)
-        message = f"Calling f({shown}) failed with {type(err).__name__}: {err}"
-        raise LearnerValueError(message + _other_library_hint(str(err), args)) from err
+        message = _("Calling f({arguments}) failed with {error}: {reason}").format(
+            arguments=", ".join(_short(a) for a in args), error=type(err).__name__, reason=err
+        )
+        hint = _other_library_hint(str(err), args)
+        raise LearnerValueError(f"{message} {hint}" if hint else message) from err
 
 
 def _short(value: Any) -> str:
@@ -58,14 +61,14 @@ def _other_library_hint(error: str, args: tuple) -> str:
     """What to do when f was written for the other library (or NumPy) than the one calling it."""
     kind = next((framework(a) for a in args if framework(a) is not None), None)
     if kind == "torch" and "Can't call numpy() on Tensor that requires grad" in error:
-        return (
-            " f uses NumPy or TensorFlow on a PyTorch tensor, which autograd cannot follow: build f "
+        return _(
+            "f uses NumPy or TensorFlow on a PyTorch tensor, which autograd cannot follow: build f "
             "from torch operations, or from + − * / ** and helpers.functions.sin / cos, which work in "
             "every library."
         )
     if kind == "tensorflow" and "must be Tensor, not" in error:
-        return (
-            " f uses PyTorch on a TensorFlow tensor: build f from tf operations, or from + − * / ** and "
+        return _(
+            "f uses PyTorch on a TensorFlow tensor: build f from tf operations, or from + − * / ** and "
             "helpers.functions.sin / cos, which work in every library."
         )
     return ""
@@ -74,18 +77,20 @@ def _other_library_hint(error: str, args: tuple) -> str:
 def require_library_output(y: Any, library: str, call: str = "f(x)") -> None:
     """Refuse an output that left the library (NumPy, math.*, a plain number), which no tape can follow."""
     if y is Ellipsis:
-        raise LearnerValueError(f"{call} returned `...`: a `...` in f is still waiting for your code.")
+        raise LearnerValueError(
+            _("{call} returned `...`: a `...` in f is still waiting for your code.").format(call=call)
+        )
     if isinstance(y, (int, float)) and not isinstance(y, bool):
-        raise LearnerValueError(
-            f"{call} returned the plain number {y:.6g}, which {library} cannot trace back to x: "
-            f"math.* functions and .numpy() give plain numbers, so use {library} operations or "
+        raise LearnerValueError(_(
+            "{call} returned the plain number {number:.6g}, which {library} cannot trace back to x: "
+            "math.* functions and .numpy() give plain numbers, so use {library} operations or "
             "helpers.functions.sin / cos instead. For a constant c, write `lambda x: 0 * x + c`."
-        )
+        ).format(call=call, number=y, library=library))
     if framework(y) != library:
-        raise LearnerValueError(
-            f"{call} returned {describe(y)}, so {library} could not follow the computation. "
-            f"Build f from {library} operations (no .numpy(), math.* or NumPy calls inside)."
-        )
+        raise LearnerValueError(_(
+            "{call} returned {value}, so {library} could not follow the computation. "
+            "Build f from {library} operations (no .numpy(), math.* or NumPy calls inside)."
+        ).format(call=call, value=describe(y), library=library))
 
 
 def require_scalar_output(y: Any, library: str, call: str = "f(x)") -> None:
@@ -93,13 +98,13 @@ def require_scalar_output(y: Any, library: str, call: str = "f(x)") -> None:
     require_library_output(y, library, call)
     size = int(y.numel()) if library == "torch" else int(y.shape.num_elements())
     if size != 1:
-        raise LearnerValueError(
-            f"f must return one number, but it returned shape {tuple(y.shape)}. "
-            f"Reduce it first, for example with tf.reduce_sum or .sum()."
-        )
+        raise LearnerValueError(_(
+            "f must return one number, but it returned shape {shape}. "
+            "Reduce it first, for example with tf.reduce_sum or .sum()."
+        ).format(shape=tuple(y.shape)))
 
 
-NO_PATH = (
+NO_PATH = N_(
     "The result does not depend on x through recorded operations, so there is no gradient. "
     "Check that f uses its argument and stays inside {library} the whole way."
 )
@@ -116,7 +121,7 @@ def tf_derivative(f: Callable, x: Any) -> float:
     require_scalar_output(y, "tensorflow")
     grad = tape.gradient(y, source)
     if grad is None:
-        raise LearnerValueError(NO_PATH.format(library="TensorFlow"))
+        raise LearnerValueError(_(NO_PATH).format(library="TensorFlow"))
     return float(grad.numpy())
 
 
@@ -129,7 +134,7 @@ def torch_derivative(f: Callable, x: Any) -> float:
     y = call_function(f, source)
     require_scalar_output(y, "torch")
     if not y.requires_grad:
-        raise LearnerValueError(NO_PATH.format(library="PyTorch"))
+        raise LearnerValueError(_(NO_PATH).format(library="PyTorch"))
     (grad,) = torch.autograd.grad(y.reshape(()), source)
     return float(grad)
 
@@ -143,17 +148,19 @@ def finite_difference(f: Callable, x: Any, h: float = 1e-5) -> float:
     for shifted in (point + h, point - h):
         out = to_array(call_function(f, to_array(shifted)), "f(x)")
         if out.size != 1:
-            raise LearnerInputError(f"f must return one number, but it returned shape {out.shape}.")
+            raise LearnerInputError(
+                _("f must return one number, but it returned shape {shape}.").format(shape=out.shape)
+            )
         values.append(float(out.reshape(())))
     return (values[0] - values[1]) / (2 * h)
 
 
 def _no_path(name: str, library: str) -> LearnerValueError:
-    return LearnerValueError(
-        f"{library} found no path from {name} to f(x, y), so it has no gradient for {name}. Either f "
-        f"ignores {name} (then ∂f/∂{name} = 0; write `+ 0 * {name}` in f to say so) or the chain is broken: "
-        f"build f from {library} operations only (no .numpy(), math.* or NumPy calls inside)."
-    )
+    return LearnerValueError(_(
+        "{library} found no path from {name} to f(x, y), so it has no gradient for {name}. Either f "
+        "ignores {name} (then ∂f/∂{name} = 0; write `+ 0 * {name}` in f to say so) or the chain is broken: "
+        "build f from {library} operations only (no .numpy(), math.* or NumPy calls inside)."
+    ).format(name=name, library=library))
 
 
 def tf_partials(f: Callable, point: Any) -> tuple[float, float]:
@@ -184,7 +191,7 @@ def torch_partials(f: Callable, point: Any) -> tuple[float, float]:
     out = call_function(f, x, y)
     require_scalar_output(out, "torch", "f(x, y)")
     if not out.requires_grad:
-        raise _no_path("x or y", "torch")
+        raise _no_path(_("x or y"), "torch")
     dx, dy = torch.autograd.grad(out.reshape(()), [x, y], allow_unused=True)
     for grad, name in ((dx, "x"), (dy, "y")):
         if grad is None:
@@ -201,7 +208,9 @@ def finite_difference_partials(f: Callable, point: Any, h: float = 1e-5) -> tupl
     def value(x: float, y: float) -> float:
         out = to_array(call_function(f, np.float64(x), np.float64(y)), "f(x, y)")
         if out.size != 1:
-            raise LearnerInputError(f"f must return one number, but it returned shape {out.shape}.")
+            raise LearnerInputError(
+                _("f must return one number, but it returned shape {shape}.").format(shape=out.shape)
+            )
         return float(out.reshape(()))
 
     dx = (value(x0 + h, y0) - value(x0 - h, y0)) / (2 * h)
@@ -231,16 +240,16 @@ def tf_partials_on_grid(f: Callable, xs: np.ndarray, ys: np.ndarray) -> tuple[np
 def count_outputs(y: Any, library: str, name: str = "f") -> int:
     """The number of outputs of f(x), refusing a value the library did not compute or that is not a vector."""
     if framework(y) != library:
-        raise LearnerValueError(
-            f"{name}(x) returned {describe(y)}, so {library} could not follow the computation. "
-            f"Build {name} from {library} operations (no .numpy(), math.* or NumPy calls inside) "
-            f"and stack the outputs, e.g. with helpers.functions.stack."
-        )
+        raise LearnerValueError(_(
+            "{name}(x) returned {value}, so {library} could not follow the computation. "
+            "Build {name} from {library} operations (no .numpy(), math.* or NumPy calls inside) "
+            "and stack the outputs, e.g. with helpers.functions.stack."
+        ).format(name=name, value=describe(y), library=library))
     if len(y.shape) != 1:
-        raise LearnerValueError(
-            f"{name} must return a vector (one entry per output f₀, f₁, …), but it returned shape "
-            f"{tuple(y.shape)}. For a single number use tape.gradient; otherwise stack the outputs."
-        )
+        raise LearnerValueError(_(
+            "{name} must return a vector (one entry per output f₀, f₁, …), but it returned shape "
+            "{shape}. For a single number use tape.gradient; otherwise stack the outputs."
+        ).format(name=name, shape=tuple(y.shape)))
     return int(y.shape[0])
 
 
@@ -253,10 +262,10 @@ def tf_jacobian(f: Callable, point: Any, *, by_rows: bool = False) -> np.ndarray
     import tensorflow as tf
 
     if not callable(f):
-        raise LearnerInputError(
-            f"f must be a function of a vector x, such as `lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, "
-            f"but it is {describe(f)}. Pass the function itself, not its value."
-        )
+        raise LearnerInputError(_(
+            "f must be a function of a vector x, such as `lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, "
+            "but it is {value}. Pass the function itself, not its value."
+        ).format(value=describe(f)))
     x = tf.constant(to_vector(point), dtype=tf.float32)
     zero = tf.UnconnectedGradients.ZERO  # an output that does not use x has a row of zeros
     with tf.GradientTape(persistent=by_rows) as tape:
@@ -278,7 +287,9 @@ def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
     torch = require("torch")
 
     if not callable(f):
-        raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
+        raise LearnerInputError(
+            _("f must be a function of a vector x, but it is {value}.").format(value=describe(f))
+        )
     x = torch.tensor(to_vector(point), dtype=torch.float32)
     count_outputs(call_function(f, x), "torch")
     matrix = torch.autograd.functional.jacobian(f, x)
@@ -288,7 +299,9 @@ def torch_jacobian(f: Callable, point: Any) -> np.ndarray:
 def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
     """Central differences (f(x + h·eⱼ) − f(x − h·eⱼ)) / 2h in float64, column by column: needs no tape."""
     if not callable(f):
-        raise LearnerInputError(f"f must be a function of a vector x, but it is {describe(f)}.")
+        raise LearnerInputError(
+            _("f must be a function of a vector x, but it is {value}.").format(value=describe(f))
+        )
     h = check_step(h)
     x = to_vector(point)
     columns = []
@@ -298,7 +311,9 @@ def numeric_jacobian(f: Callable, point: Any, h: float = 1e-5) -> np.ndarray:
         up = to_array(call_function(f, x + step), "f(x)")
         down = to_array(call_function(f, x - step), "f(x)")
         if up.ndim != 1:
-            raise LearnerValueError(f"f must return a vector, but it returned shape {up.shape}.")
+            raise LearnerValueError(
+                _("f must return a vector, but it returned shape {shape}.").format(shape=up.shape)
+            )
         columns.append((up - down) / (2 * h))
     return np.stack(columns, axis=1)
 
@@ -318,7 +333,7 @@ def _tf_chain(f: Callable, source: Any, n: int, check: Callable[[Any], None]) ->
     grad = tape.gradient(lower[-1], source)
     if grad is None:
         if n == 1:  # f itself does not use x: a mistake, as in tf_derivative
-            raise LearnerValueError(NO_PATH.format(library="TensorFlow"))
+            raise LearnerValueError(_(NO_PATH).format(library="TensorFlow"))
         grad = tf.zeros_like(source)  # a constant lower derivative: this one is 0 everywhere
     return [*lower, grad]
 
@@ -351,19 +366,19 @@ def derivative_curves(f: Callable, xs: Any, n: int) -> np.ndarray:
     n = check_order(n, lowest=0)
     grid = to_array(xs, "xs")
     if grid.ndim != 1 or grid.size < 2:
-        raise LearnerValueError(
-            f"xs must be a 1-D grid of points such as np.linspace(-2, 2, 200); got shape {grid.shape}."
-        )
+        raise LearnerValueError(_(
+            "xs must be a 1-D grid of points such as np.linspace(-2, 2, 200); got shape {shape}."
+        ).format(shape=grid.shape))
     source = tf.constant(grid, dtype=tf.float32)
 
     def same_shape(y: Any) -> None:
         require_library_output(y, "tensorflow")
         shape = tuple(getattr(y, "shape", ()))
         if shape != grid.shape:
-            raise LearnerInputError(
-                f"f must work element by element (one output per x), but for {grid.size} points it "
-                f"returned shape {shape}. Avoid reductions such as tf.reduce_sum inside f."
-            )
+            raise LearnerInputError(_(
+                "f must work element by element (one output per x), but for {count} points it "
+                "returned shape {shape}. Avoid reductions such as tf.reduce_sum inside f."
+            ).format(count=grid.size, shape=shape))
 
     chain = _tf_chain(f, source, n, same_shape)
     return np.stack([np.asarray(v.numpy(), dtype=np.float64) for v in chain])
@@ -386,7 +401,7 @@ def torch_derivatives(f: Callable, x: Any, n: int) -> list[float]:
             (grad,) = torch.autograd.grad(chain[-1], source, create_graph=True, allow_unused=True)
         if grad is None:
             if k == 1:
-                raise LearnerValueError(NO_PATH.format(library="PyTorch"))
+                raise LearnerValueError(_(NO_PATH).format(library="PyTorch"))
             grad = torch.zeros_like(source)
         chain.append(grad)
     return [float(v.detach()) for v in chain]
@@ -409,10 +424,10 @@ def tape_curve(f: Callable, xs: Iterable[float]) -> tuple[np.ndarray, np.ndarray
             tape.watch(source)
             y = call_function(f, source)
         if not isinstance(y, tf.Tensor):
-            raise LearnerValueError(
-                f"f(x) returned {describe(y)}, so TensorFlow could not follow it. "
-                f"Build f from TensorFlow operations such as tf.abs or tf.nn.relu."
-            )
+            raise LearnerValueError(_(
+                "f(x) returned {value}, so TensorFlow could not follow it. "
+                "Build f from TensorFlow operations such as tf.abs or tf.nn.relu."
+            ).format(value=describe(y)))
         require_scalar_output(y, "tensorflow")
         grad = tape.gradient(y, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
         values.append(float(y.numpy()))

@@ -15,6 +15,7 @@ import sys
 import warnings
 
 from helpers.optional import register_with_ipython
+from helpers.translation import N_, _, set_language
 from helpers.values import to_whole
 
 __all__ = ["environment_report", "setup"]
@@ -55,22 +56,28 @@ def display_scale() -> float:
 
 
 def setup(
-    seed: int = SEED, quiet: bool = True, presentation: bool = False, load_libraries: bool = True
+    seed: int = SEED,
+    quiet: bool = True,
+    presentation: bool = False,
+    load_libraries: bool = True,
+    language: str = "en",
 ) -> None:
     """Quieten TensorFlow, fix every random seed, set the plot style and print the versions.
 
+    language: "en", "de" or "zh", the language of everything the helpers print and draw.
     presentation=True makes figures, fonts and widgets readable from the back of a lecture hall.
     load_libraries=False, for a notebook that uses neither TensorFlow nor PyTorch (chapter 00), only
     reads their versions: importing them would hold ~750 MB of a Binder session's ~2 GB.
     """
     global _display_scale
+    set_language(language)
     to_whole(seed, "seed", "the random seed, from 0 to 2**32 − 1", "42", highest=2**32 - 1)
     if quiet:
         already_quiet = all(os.environ.get(k) == v for k, v in QUIET_TENSORFLOW.items())
         if "tensorflow" in sys.modules and not already_quiet:
             warnings.warn(
-                "TensorFlow was imported before helpers.setup(); its start-up messages may "
-                "already have been printed. Call helpers.setup() first.",
+                _("TensorFlow was imported before helpers.setup(); its start-up messages may "
+                  "already have been printed. Call helpers.setup() first."),
                 stacklevel=2,
             )
         os.environ.update(QUIET_TENSORFLOW)
@@ -107,13 +114,15 @@ def setup(
         found = {"TensorFlow": _tensorflow_version(), "PyTorch": _installed("torch")}
     if found["TensorFlow"]:
         names.append(f"TensorFlow {found['TensorFlow']}")
-    names.append(f"PyTorch {found['PyTorch']}" if found["PyTorch"] else "PyTorch not installed")
+    names.append(f"PyTorch {found['PyTorch']}" if found["PyTorch"] else _("PyTorch not installed"))
     names.append(f"NumPy {np.__version__}")
     register_with_ipython()  # a missing PyTorch shows as one sentence, not a traceback
-    mode = " · presentation mode" if presentation else ""
-    print("Using " + " · ".join(names) + f" · seed {seed}{mode}")
+    names.append(_("seed {seed}").format(seed=seed))
+    if presentation:
+        names.append(_("presentation mode"))
+    print(_("Using {parts}").format(parts=" · ".join(names)))
     if not load_libraries:
-        print("TensorFlow and PyTorch are not loaded in this notebook, to leave memory for the chapters.")
+        print(_("TensorFlow and PyTorch are not loaded in this notebook, to leave memory for the chapters."))
 
 
 def _optional(module: str):
@@ -151,7 +160,7 @@ def _dot_version() -> str | None:
 
 
 # In the folder of the collection: `make lab` installs requirements.txt only when the file changes.
-_PIP = (
+_PIP = N_(
     "run `.venv/bin/pip install -r requirements.txt` in the collection's folder (conda: "
     "`pip install -r requirements.txt`), then Kernel → Restart Kernel"
 )
@@ -160,14 +169,16 @@ _PIP = (
 _REQUIREMENTS = [
     ("TensorFlow", _tensorflow_version, (2, 16), _PIP),
     ("PyTorch", lambda: _installed("torch"), (2, 0), _PIP),
-    ("ipywidgets, the explorers' controls", lambda: _installed("ipywidgets"), (8, 0), _PIP),
-    ("the widgets front end (jupyterlab_widgets)", lambda: _installed("jupyterlab_widgets"), (3, 0),
-     f"{_PIP}, and reload JupyterLab in the browser"),
-    ("Graphviz's dot program", _dot_version, (0,),
-     "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
-     "`brew install graphviz` (macOS) or `conda install graphviz`"),
-    ("the helpers package", lambda: _installed("autodiff-helpers", "helpers"), (0,),
-     "run `pip install -e .` in the folder of the collection"),
+    (N_("ipywidgets, the explorers' controls"), lambda: _installed("ipywidgets"), (8, 0), _PIP),
+    (N_("the widgets front end (jupyterlab_widgets)"), lambda: _installed("jupyterlab_widgets"), (3, 0),
+     N_("run `.venv/bin/pip install -r requirements.txt` in the collection's folder (conda: "
+        "`pip install -r requirements.txt`), then Kernel → Restart Kernel, and reload JupyterLab in "
+        "the browser")),
+    (N_("Graphviz's dot program"), _dot_version, (0,),
+     N_("install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
+        "`brew install graphviz` (macOS) or `conda install graphviz`")),
+    (N_("the helpers package"), lambda: _installed("autodiff-helpers", "helpers"), (0,),
+     N_("run `pip install -e .` in the folder of the collection")),
 ]
 
 
@@ -182,12 +193,13 @@ def environment_report() -> None:
     for name, find_version, oldest, fix in _REQUIREMENTS:
         found = find_version()
         if found and not _too_old(found, oldest):
-            print(f"✔ {name}: version {found}")
+            print(_("✔ {name}: version {version}").format(name=_(name), version=found))
         elif found:
             missing += 1
             wanted = ".".join(map(str, oldest))
-            print(f"✘ {name}: version {found} is too old, the chapters need {wanted} or newer: {fix}.")
+            too_old = _("✘ {name}: version {version} is too old, the chapters need {wanted} or newer: {fix}.")
+            print(too_old.format(name=_(name), version=found, wanted=wanted, fix=_(fix)))
         else:
             missing += 1
-            print(f"✘ {name} is missing: {fix}.")
-    print("Everything is in place." if not missing else "Fix the lines marked ✘, then run this cell again.")
+            print(_("✘ {name} is missing: {fix}.").format(name=_(name), fix=_(fix)))
+    print(_("Fix the lines marked ✘, then run this cell again.") if missing else _("Everything is in place."))

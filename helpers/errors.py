@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from helpers.translation import _
 from helpers.values import CheckFailed, LearnerInputError
 
 __all__ = ["show_error", "show_tensorflow_warnings"]
@@ -19,19 +20,23 @@ def show_error(action: Callable[[], object], expected: type[BaseException] = Exc
     """
     if not callable(action):
         raise LearnerInputError(
-            "show_error needs a function to run, for example `lambda: tape.gradient(y, x)`."
+            _("show_error needs a function to run, for example `lambda: tape.gradient(y, x)`.")
         )
     if not (isinstance(expected, type) and issubclass(expected, BaseException)):
         raise LearnerInputError(
-            f"expected must be an error class such as RuntimeError (no quotes, no brackets), "
-            f"not {expected!r}."
+            _(
+                "expected must be an error class such as RuntimeError (no quotes, no brackets), "
+                "not {expected!r}."
+            ).format(expected=expected)
         )
     try:
         action()
     except expected as err:
         print(in_words(err))
         return
-    raise CheckFailed(f"Expected {expected.__name__} here, but the code ran without one.")
+    raise CheckFailed(
+        _("Expected {error} here, but the code ran without one.").format(error=expected.__name__)
+    )
 
 
 class _Kept(logging.Handler):
@@ -69,7 +74,7 @@ def show_tensorflow_warnings() -> Iterator[None]:
         for message in kept.messages:
             print(f"WARNING:tensorflow:{message}")
         if not kept.messages:
-            print("(TensorFlow logged no warning here; it repeats some only a few times per session.)")
+            print(_("(TensorFlow logged no warning here; it repeats some only a few times per session.)"))
 
 
 def in_words(err: BaseException) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 
 from helpers.errors import in_words
 from helpers.functions import function_changed
+from helpers.translation import _
 
 
 class ExplorerBox(widgets.VBox):
@@ -30,7 +31,7 @@ class ExplorerBox(widgets.VBox):
         # Shown where the widget cannot be: GitHub, nbviewer, a JupyterLab without the widgets front end.
         # Under 110 characters, or ipywidgets cuts the text short with an ellipsis.
         # Also what JupyterLab shows for an explorer whose cell has not been run in this session.
-        return (
+        return _(
             "Interactive explorer: run this cell in JupyterLab to move its controls "
             "(needs jupyterlab_widgets)."
         )
@@ -57,14 +58,14 @@ def on_change(handler: Callable[[Any], None], readout: widgets.HTML, *controls: 
 def _failure(change: Any, err: Exception) -> str:
     control, new = change["owner"], change["new"]
     value = f"{new:.4g}" if isinstance(new, float) else str(new)
-    name = getattr(control, "description", "").rstrip(" =") or "the control"
+    name = getattr(control, "description", "").rstrip(" =") or _("the control")
     # The helpers' own sentences (raised from the learner's error) already name what failed.
     reason = str(err) if err.__cause__ else in_words(err)
-    return (
-        f"<b style='color:#b00000'>⚠ Nothing could be drawn for {html.escape(name)} = {html.escape(value)}: "
-        f"{html.escape(reason.rstrip('.'))}.</b> The picture still shows the last value that worked; "
-        "choose another value, or fix the function and run its cell again."
-    )
+    failed = _("Nothing could be drawn for {control} = {value}: {reason}.").format(
+        control=html.escape(name), value=html.escape(value), reason=html.escape(reason.rstrip(".。")))
+    advice = _("The picture still shows the last value that worked; "
+               "choose another value, or fix the function and run its cell again.")
+    return f"<b style='color:#b00000'>⚠ {failed}</b> {advice}"
 
 
 def _show_whole_labels(widget: widgets.Widget) -> None:
@@ -79,9 +80,20 @@ def _show_whole_labels(widget: widgets.Widget) -> None:
         widget.layout.width = "max-content"
 
 
+def menu_options(labels: Sequence[str], values: Sequence[Any]) -> list[tuple[str, Any]]:
+    """A menu's options: each value shown as its label in the current language."""
+    return list(zip(labels, values, strict=True))
+
+
+def option_values(control: widgets.Widget) -> list[Any]:
+    """The values a menu's options stand for, in order (an option is a value or a (label, value) pair)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
+
+
 def function_menu(functions: Mapping[str, Any], label: str = "f(x) =") -> widgets.Dropdown:
-    """The menu of example functions an explorer starts from."""
-    return widgets.Dropdown(options=list(functions), description=label)
+    """The menu of example functions an explorer starts from, their names in the current language."""
+    return widgets.Dropdown(options=menu_options([_(name) for name in functions], list(functions)),
+                            description=label)
 
 
 def slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> widgets.FloatSlider:
@@ -141,7 +153,7 @@ class FunctionAndXExplorer(Explorer):
         if change is None or not function_changed(self.f, self.grid, drawn):
             return False
         self._new_function()
-        self.readout.value += "<br>f has changed since it was drawn; the curve is drawn anew from it."
+        self.readout.value += "<br>" + _("f has changed since it was drawn; the curve is drawn anew from it.")
         return True
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from helpers.errors import in_words
 from helpers.optional import MissingModule, optional_import
+from helpers.translation import N_, _
 from helpers.values import LearnerInputError, LearnerValueError, framework, to_array
 
 
@@ -49,15 +50,16 @@ def elementwise(f: Callable, *grids: np.ndarray, call: str = "f(x)") -> np.ndarr
     math.sin) or that returns a constant gets the points one at a time instead, as a learner
     would call it.
     """
+    grid_shape = grid_error = None
     try:
-        out = to_array(_call_on_grids(f, grids), f"{call} on a grid of points")
+        out = to_array(_call_on_grids(f, grids), _("{call} on a grid of points").format(call=call))
         if out.shape == grids[0].shape:
             return out
-        problem = f"for a grid of shape {grids[0].shape} it returned shape {out.shape}"
+        grid_shape = out.shape
     except LearnerInputError:
         raise  # f returned something that is no number at all: the sentence says what
     except Exception as err:  # noqa: BLE001 - a function made for one number; try it that way
-        problem = f"on a grid it failed with {in_words(err)}"
+        grid_error = in_words(err)
     values = []
     for point in zip(*(g.ravel().tolist() for g in grids), strict=True):
         try:
@@ -65,14 +67,26 @@ def elementwise(f: Callable, *grids: np.ndarray, call: str = "f(x)") -> np.ndarr
         except LearnerInputError:
             raise
         except Exception as err:
-            at = ", ".join(f"{v:.4g}" for v in point)
-            raise LearnerValueError(f"Calling f({at}) failed with {in_words(err)}.") from err
+            raise LearnerValueError(_("Calling f({arguments}) failed with {error}.").format(
+                arguments=", ".join(f"{v:.4g}" for v in point), error=in_words(err)
+            )) from err
     if any(v.size != 1 for v in values):
-        raise LearnerInputError(
-            f"f must work element by element (one output per point), but {problem}, and for a "
-            f"single point it returned shape {next(v.shape for v in values if v.size != 1)}. "
-            f"Avoid reductions such as tf.reduce_sum inside f."
-        )
+        if grid_error is None:
+            message = _(
+                "f must work element by element (one output per point), but for a grid of shape {grid} "
+                "it returned shape {shape}, and for a single point it returned shape {point_shape}. "
+                "Avoid reductions such as tf.reduce_sum inside f."
+            )
+        else:
+            message = _(
+                "f must work element by element (one output per point), but on a grid it failed with "
+                "{error}, and for a single point it returned shape {point_shape}. "
+                "Avoid reductions such as tf.reduce_sum inside f."
+            )
+        raise LearnerInputError(message.format(
+            grid=grids[0].shape, shape=grid_shape, error=grid_error,
+            point_shape=next(v.shape for v in values if v.size != 1),
+        ))
     return np.array([float(v.reshape(())) for v in values]).reshape(grids[0].shape)
 
 
@@ -99,10 +113,10 @@ def padded(ys: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
     Points where f is undefined (NaN, as tf.sqrt of a negative number) or infinite are left out."""
     finite = ys[np.isfinite(ys)]
     if finite.size == 0:
-        raise LearnerValueError(
+        raise LearnerValueError(_(
             "f has no finite value anywhere in the plotted range (NaN or infinity everywhere); "
             "choose an xlim where f is defined, for example (0.1, 4.0) for a square root or a logarithm."
-        )
+        ))
     low, high = float(finite.min()), float(finite.max())
     pad = margin * (high - low) or 1.0
     return low - pad, high + pad
@@ -133,11 +147,11 @@ JACOBIAN_EXAMPLES: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {
         lambda x: stack([x[0] ** 2, x[0] * x[1], sin(x[1])]),
         ("f₀ = x₀²", "f₁ = x₀·x₁", "f₂ = sin x₁"),
     ),
-    "polar → plane [x₀·cos x₁, x₀·sin x₁]": (
+    N_("polar → plane [x₀·cos x₁, x₀·sin x₁]"): (
         lambda x: stack([x[0] * cos(x[1]), x[0] * sin(x[1])]),
         ("f₀ = x₀·cos x₁", "f₁ = x₀·sin x₁"),
     ),
-    "linear [x₀ + 2x₁, 3x₀ − x₁]": (
+    N_("linear [x₀ + 2x₁, 3x₀ − x₁]"): (
         lambda x: stack([x[0] + 2 * x[1], 3 * x[0] - x[1]]),
         ("f₀ = x₀ + 2x₁", "f₁ = 3x₀ − x₁"),
     ),

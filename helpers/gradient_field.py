@@ -13,6 +13,7 @@ import numpy as np
 from helpers.derivatives import tf_partials, tf_partials_on_grid
 from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registered, slider
 from helpers.functions import GRADIENT_EXAMPLES, elementwise
+from helpers.translation import _
 from helpers.values import (
     check_axes,
     check_range,
@@ -65,7 +66,7 @@ class GradientPicture:
         span = min(xlim[1] - xlim[0], ylim[1] - ylim[0])
         self._along_half_length = 0.18 * span
         (self.along,) = ax.plot(
-            [], [], "--", color="0.25", lw=1.2, label="along the contour (f stays level)"
+            [], [], "--", color="0.25", lw=1.2, label=_("along the contour (f stays level)")
         )
         self.arrow = ax.annotate(
             "", xy=(0.0, 0.0), xytext=(0.0, 0.0), annotation_clip=False, zorder=5,
@@ -73,7 +74,7 @@ class GradientPicture:
         )
         self.arrow.arrow_patch.set_clip_box(ax.bbox)
         self.arrow.arrow_patch.set_clip_on(True)
-        (self._arrow_key,) = ax.plot([], [], color="crimson", lw=2.5, label="gradient (uphill)")
+        (self._arrow_key,) = ax.plot([], [], color="crimson", lw=2.5, label=_("gradient (uphill)"))
         (self.point,) = ax.plot([], [], "o", color="black", zorder=6)
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
@@ -129,7 +130,10 @@ class GradientPicture:
         else:
             self.along.set_data([], [])
         self.ax.set_title(
-            f"f(x, y) = {self.label} at ({x0:.2f}, {y0:.2f}):  ∇f = ({gx:.3g}, {gy:.3g})", fontsize=10
+            _("f(x, y) = {label} at ({x:.2f}, {y:.2f}):  ∇f = ({df_dx:.3g}, {df_dy:.3g})").format(
+                label=self.label, x=x0, y=y0, df_dx=gx, df_dy=gy
+            ),
+            fontsize=10,
         )
 
     def point_artists(self) -> list[Any]:
@@ -161,7 +165,8 @@ def plot_gradient_field(
     # A still picture can afford one more contour: the level line through the point itself.
     ax.contour(picture.xs, picture.ys, surface(f, picture.xs, picture.ys), levels=[picture.value],
                colors="black", linewidths=1.5)
-    ax.plot([], [], color="black", lw=1.5, label=f"contour f = {picture.value:.3g} through the point")
+    ax.plot([], [], color="black", lw=1.5,
+            label=_("contour f = {value:.3g} through the point").format(value=picture.value))
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
     return ax
 
@@ -214,13 +219,18 @@ class GradientExplorer(Explorer):
         gx, gy = self.gradient
         norm = math.hypot(gx, gy)
         if norm > 0:
-            direction = f"steepness |∇f| = {norm:.4g}; the arrow points uphill, across the contour line"
+            direction = _(
+                "steepness |∇f| = {steepness:.4g}; the arrow points uphill, across the contour line"
+            ).format(steepness=norm)
         else:
-            direction = "the gradient is zero: a flat point (a peak, a pit or a saddle), no uphill direction"
-        self.show(
-            f"<b>∂f/∂x = {gx:.4g}, ∂f/∂y = {gy:.4g}</b> at (x, y) = ({x0:.2f}, {y0:.2f}), "
-            f"from one <code>tape.gradient(f, [x, y])</code>; f = {self.drawing.value:.4g}<br>{direction}"
-        )
+            direction = _(
+                "the gradient is zero: a flat point (a peak, a pit or a saddle), no uphill direction"
+            )
+        gradient = _(
+            "<b>∂f/∂x = {df_dx:.4g}, ∂f/∂y = {df_dy:.4g}</b> at (x, y) = ({x:.2f}, {y:.2f}), "
+            "from one <code>tape.gradient(f, [x, y])</code>; f = {value:.4g}"
+        ).format(df_dx=gx, df_dy=gy, x=x0, y=y0, value=self.drawing.value)
+        self.show(f"{gradient}<br>{direction}")
 
 
 @registered(Tour("x", (-2.0, 0.0, 2.5), then="function",

@@ -14,6 +14,7 @@ from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registe
 from helpers.functions import GRAPH_EXAMPLES
 from helpers.graphs import GraphPicture, TextGraph, compare_graphs, value_text
 from helpers.optional import needs
+from helpers.translation import _
 from helpers.values import check_range, require_function_menu, to_array, to_point
 
 __all__ = ["graph_explorer"]
@@ -32,7 +33,7 @@ class GraphExplorer(Explorer):
             GRAPH_EXAMPLES if functions is None else functions, "{'x²': lambda x: x**2}"
         )
         x = to_point(x)
-        low, high = check_range(xlim, point=x, what="the slider's range")
+        low, high = check_range(xlim, point=x, what=_("the slider's range"))
         self.tf_gradient = float("nan")
         self.torch_gradient = float("nan")
         self.numeric_gradient = float("nan")
@@ -58,13 +59,13 @@ class GraphExplorer(Explorer):
             self._relabel(x0)
         else:
             self._lay_out(x0)
-        name = html.escape(self.function.value)
-        self.readout.value = (
-            f"<b>f(x) = {name} at x = {x0:.2f}</b>: "
-            f"tape.gradient gives <b>{self.tf_gradient:.6g}</b>, "
-            f"x.grad gives <b>{self.torch_gradient:.6g}</b>, "
-            f"a finite difference gives {self.numeric_gradient:.6g}."
-        )
+        self.readout.value = _(
+            "<b>f(x) = {function} at x = {x:.2f}</b>: "
+            "tape.gradient gives <b>{tape:.6g}</b>, "
+            "x.grad gives <b>{autograd:.6g}</b>, "
+            "a finite difference gives {numeric:.6g}."
+        ).format(function=html.escape(self.function.value), x=x0, tape=self.tf_gradient,
+                 autograd=self.torch_gradient, numeric=self.numeric_gradient)
 
     def _lay_out(self, x0: float) -> None:
         """Trace both graphs and let Graphviz lay them out: once per function, it is the slow part."""

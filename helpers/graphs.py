@@ -30,6 +30,7 @@ import numpy as np
 from helpers.derivatives import call_function
 from helpers.errors import in_words
 from helpers.optional import needs, require
+from helpers.translation import N_, _
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -53,7 +54,7 @@ NODE_ATTR = {
 }
 COLOURS = {"source": "lightblue", "op": "lightgrey", "constant": "white", "output": "darkolivegreen1"}
 
-INSTALL_GRAPHVIZ = (
+INSTALL_GRAPHVIZ = N_(
     "Graphviz's dot program is not installed, so the graph is shown as text; install it with "
     "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or "
     "`conda install graphviz`, then run the cell again."
@@ -123,11 +124,11 @@ class TextGraph:
         return out
 
     def __repr__(self) -> str:
-        return "\n".join([INSTALL_GRAPHVIZ, *("  " + line for line in self.lines())])
+        return "\n".join([_(INSTALL_GRAPHVIZ), *("  " + line for line in self.lines())])
 
     def _repr_html_(self) -> str:
         body = html.escape("\n".join(self.lines()))
-        return f"<p>{html.escape(INSTALL_GRAPHVIZ)}</p><pre>{body}</pre>"
+        return f"<p>{html.escape(_(INSTALL_GRAPHVIZ))}</p><pre>{body}</pre>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
         return {"text/plain": repr(self), "text/html": self._repr_html_()}
@@ -147,7 +148,7 @@ def value_text(value: Any) -> str:
     array = to_array(value)
     if array.size == 1:
         return f"{float(array.reshape(())):.6g}"
-    return f"shape {array.shape}"
+    return _("shape {shape}").format(shape=array.shape)
 
 
 def _tensor_label(name: str, value: Any | None) -> str:
@@ -174,9 +175,9 @@ def _add(dot: graphviz.Digraph, graph: Graph) -> None:
 
 def _check_rankdir(rankdir: str) -> str:
     if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise LearnerValueError(
-            f"rankdir must be 'LR' (left to right), 'TB' (top to bottom), 'RL' or 'BT', not {rankdir!r}."
-        )
+        raise LearnerValueError(_(
+            "rankdir must be 'LR' (left to right), 'TB' (top to bottom), 'RL' or 'BT', not {rankdir!r}."
+        ).format(rankdir=rankdir))
     return rankdir
 
 
@@ -200,30 +201,30 @@ def torch_structure(
     torchviz = require("torchviz")
 
     if not isinstance(y, torch.Tensor):
-        raise LearnerInputError(
-            f"{caller} needs the PyTorch result y itself, but it got {describe(y)}; "
-            f"its .grad_fn is where the recorded graph starts."
-        )
+        raise LearnerInputError(_(
+            "{caller} needs the PyTorch result y itself, but it got {value}; "
+            "its .grad_fn is where the recorded graph starts."
+        ).format(caller=caller, value=describe(y)))
     if y.grad_fn is None and is_integer_valued(y):
-        raise LearnerInputError(
-            f"y is {describe(y)}, and autograd records nothing for integers: compute y from an input "
-            f"with a decimal point and requires_grad=True, such as torch.tensor(2.0, requires_grad=True)."
-        )
+        raise LearnerInputError(_(
+            "y is {value}, and autograd records nothing for integers: compute y from an input "
+            "with a decimal point and requires_grad=True, such as torch.tensor(2.0, requires_grad=True)."
+        ).format(value=describe(y)))
     if y.grad_fn is None:
-        raise LearnerValueError(
+        raise LearnerValueError(_(
             "y has no recorded graph (y.grad_fn is None): create the input with requires_grad=True "
             "and compute y outside torch.no_grad()."
-        )
+        ))
     if params is not None and not isinstance(params, Mapping):
-        raise LearnerInputError(
-            f"params names the inputs to label, a dict such as {{'x': x}}, not {describe(params)}."
-        )
+        raise LearnerInputError(_(
+            "params names the inputs to label, a dict such as {{'x': x}}, not {value}."
+        ).format(value=describe(params)))
     params = dict(params or {})
     for key, value in params.items():
         if not isinstance(value, torch.Tensor):
-            raise LearnerInputError(
-                f"params[{key!r}] should be a PyTorch tensor, but it is {describe(value)}."
-            )
+            raise LearnerInputError(_(
+                "params[{key!r}] should be a PyTorch tensor, but it is {value}."
+            ).format(key=key, value=describe(value)))
     with warnings.catch_warnings():  # torchviz 0.0.3 still uses distutils' LooseVersion
         warnings.simplefilter("ignore", DeprecationWarning)
         dot = torchviz.make_dot(y, params=params)
@@ -245,7 +246,7 @@ def torch_structure(
         kind = _TORCHVIZ_KIND.get(node.group(3), "op")
         first = raw_label.split("\n")[0].strip()
         if kind == "source":
-            label = _tensor_label(first or "leaf", params.get(first))
+            label = _tensor_label(first or _("leaf"), params.get(first))
         elif kind == "output":
             label = _tensor_label(name, y)
         else:
@@ -286,9 +287,9 @@ def as_png(dot: Any) -> Any:
     from IPython.display import Image
 
     if not isinstance(dot, graphviz.Digraph | graphviz.Graph):
-        raise LearnerInputError(
-            f"as_png needs a graphviz graph such as torchviz.make_dot(...), not {describe(dot)}."
-        )
+        raise LearnerInputError(_(
+            "as_png needs a graphviz graph such as torchviz.make_dot(...), not {value}."
+        ).format(value=describe(dot)))
     try:
         if not dot_available():
             raise graphviz.ExecutableNotFound(["dot"])
@@ -306,22 +307,26 @@ def tf_structure(f: Callable, x: Any = None, name: str = "x", output: str = "y")
 
     require_function(f)
     if x is not None and framework(x) == "torch":
-        raise LearnerInputError(f"x should be a number or a TensorFlow value, but it is {describe(x)}.")
+        raise LearnerInputError(
+            _("x should be a number or a TensorFlow value, but it is {value}.").format(value=describe(x))
+        )
     point = None if x is None else to_array(x, name).astype(np.float32)
     if point is not None and not np.all(np.isfinite(point)):
-        raise LearnerValueError(
-            f"{name} contains NaN or infinity; give a finite value such as 2.0 to draw at."
-        )
+        raise LearnerValueError(_(
+            "{name} contains NaN or infinity; give a finite value such as 2.0 to draw at."
+        ).format(name=name))
     shape = [] if point is None else list(point.shape)
     try:
         concrete = tf.function(f).get_concrete_function(tf.TensorSpec(shape, tf.float32))
     except Exception as err:  # a learner's function that cannot be traced: say why, in words
-        raise LearnerValueError(
-            f"TensorFlow could not trace f ({in_words(err)}). "
+        raise LearnerValueError(_(
+            "TensorFlow could not trace f ({error}). "
             "Build f from TensorFlow operations only (no .numpy(), math.* or NumPy calls inside)."
-        ) from err
+        ).format(error=in_words(err))) from err
     if len(concrete.outputs) != 1:
-        raise LearnerValueError(f"f must return one tensor, but it returned {len(concrete.outputs)} values.")
+        raise LearnerValueError(
+            _("f must return one tensor, but it returned {count} values.").format(count=len(concrete.outputs))
+        )
     value = None if point is None else f(tf.constant(point))
     arguments = {t.op.name for t in concrete.inputs[: len(concrete.structured_input_signature[0])]}
 
@@ -347,14 +352,14 @@ def tf_structure(f: Callable, x: Any = None, name: str = "x", output: str = "y")
             continue
         node_id = ids.setdefault(op.name, f"tf{len(ids)}")
         if op.type == "Placeholder":
-            label = _tensor_label(name, point) if op.name in arguments else "captured variable"
+            label = _tensor_label(name, point) if op.name in arguments else _("captured variable")
             graph.nodes.append(Node(node_id, label, "source"))
             continue
         if op.type == "Const":
             constant = tf.make_ndarray(op.get_attr("value"))
             graph.nodes.append(Node(node_id, value_text(constant), "constant"))
             continue
-        label = op.type + ("\n(inside not drawn)" if op.type in _CONTROL_FLOW else "")
+        label = op.type + ("\n" + _("(inside not drawn)") if op.type in _CONTROL_FLOW else "")
         graph.nodes.append(Node(node_id, label, "op"))
         for tensor in op.inputs:
             source = producer(tensor)
@@ -400,17 +405,17 @@ def compare_graphs(f: Callable, x: Any = 2.0, rankdir: str = "LR") -> GraphPictu
     point = torch.tensor(to_array(x, "x").astype(np.float32), requires_grad=True)
     y = call_function(f, point)
     if framework(y) != "torch":
-        raise LearnerValueError(
-            f"f returned {describe(y)} for a PyTorch x; build f from operations both libraries know."
-        )
+        raise LearnerValueError(_(
+            "f returned {value} for a PyTorch x; build f from operations both libraries know."
+        ).format(value=describe(y)))
     torch_part = torch_structure(y, {"x": point})
     both = Graph(tf_part.nodes + torch_part.nodes, tf_part.edges + torch_part.edges)
     if not dot_available():
         return TextGraph(both)
     picture = GraphPicture(graph_attr={"rankdir": rankdir}, node_attr=NODE_ATTR)
     for title, part, key in (
-        ("TensorFlow: the operations tf.function traced", tf_part, "tf"),
-        ("PyTorch: the backward functions torchviz found", torch_part, "pt"),
+        (_("TensorFlow: the operations tf.function traced"), tf_part, "tf"),
+        (_("PyTorch: the backward functions torchviz found"), torch_part, "pt"),
     ):
         with picture.subgraph(name=f"cluster_{key}") as cluster:
             cluster.attr(label=title, fontname="monospace", fontsize="11", style="rounded", color="grey")

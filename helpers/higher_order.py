@@ -12,6 +12,7 @@ from helpers.derivatives import check_order, derivative_curves, tf_derivatives
 from helpers.explorer import ExplorerBox, FunctionAndXExplorer, Tour, registered
 from helpers.functions import DERIVATIVE_EXAMPLES, padded
 from helpers.text import superscript
+from helpers.translation import _, n_
 from helpers.values import (
     check_axes_list,
     check_range,
@@ -82,11 +83,12 @@ class DerivativePanels:
         for k, (point, note, mark) in enumerate(zip(self.points, self.notes, self.marks, strict=True)):
             point.set_data([x0], [values[k]])
             mark.set_xdata([x0, x0])
-            note.set_text(f"{derivative_name(k)}({x0:.2f}) = {values[k]:.4g}")
+            text = f"{derivative_name(k)}({x0:.2f}) = {values[k]:.4g}"
             if k < len(self.tangents):
                 self.tangents[k].set_data(self.grid, values[k] + values[k + 1] * (self.grid - x0))
                 slope = f"{derivative_name(k + 1)}({x0:.2f}) = {values[k + 1]:.4g}"
-                note.set_text(f"{note.get_text()}; tangent slope {slope}")
+                text = _("{value}; tangent slope {slope}").format(value=text, slope=slope)
+            note.set_text(text)
 
     def point_artists(self) -> list[Any]:
         """What set_point changes; everything else changes only with set_curves."""
@@ -114,7 +116,8 @@ def plot_derivatives(
     low, high = check_range(xlim, point=point)
     if axes is None:
         axes = plt.subplots(n + 1, 1, sharex=True, figsize=(6.4, 1.2 * (n + 1)), layout="constrained")[1]
-    axes = check_axes_list(axes, n + 1, f"f and its first {n} derivatives")
+    shown = n_("f and its first {n} derivatives", "f and its first {n} derivatives", n).format(n=n)
+    axes = check_axes_list(axes, n + 1, shown)
     grid = np.linspace(low, high, 200)
     panels = DerivativePanels(axes)
     panels.set_curves(grid, derivative_curves(f, grid, n))
@@ -123,7 +126,9 @@ def plot_derivatives(
             mark.set_visible(False)
     else:
         panels.set_point(point, tf_derivatives(f, point, n))
-    axes[0].set_title(f"{label} and its first {n} derivatives, from nested gradient tapes")
+    axes[0].set_title(n_("{label} and its first {n} derivatives, from nested gradient tapes",
+                         "{label} and its first {n} derivatives, from nested gradient tapes", n).format(
+        label=label, n=n))
     return axes
 
 
@@ -175,18 +180,19 @@ class DerivativesExplorer(FunctionAndXExplorer):
         rest = " · ".join(
             f"{derivative_name(k)}({x0:.2f}) = {self.values[k]:.4g}" for k in range(3, self.n + 1)
         )
-        words = (
-            f"At x = {x0:.2f}: f = {self.values[0]:.4g} · "
-            f"<b>f′ = {self.values[1]:.4g}</b>, the slope of the tangent to f · "
-            f"<b>f″ = {self.values[2]:.4g}</b>, the slope of the tangent to f′"
-            + (f" · {rest}" if rest else "")
-            + " (all from nested tf.GradientTapes)"
-        )
+        words = _(
+            "At x = {x:.2f}: f = {f:.4g} · <b>f′ = {first:.4g}</b>, the slope of the tangent to f · "
+            "<b>f″ = {second:.4g}</b>, the slope of the tangent to f′{higher} "
+            "(all from nested tf.GradientTapes)"
+        ).format(x=x0, f=self.values[0], first=self.values[1], second=self.values[2],
+                 higher=f" · {rest}" if rest else "")
         if not np.isfinite(self.values[0]):
-            words += f"<br>f is not defined at x = {x0:.2f}: move the slider to where the curve is drawn."
+            words += "<br>" + _(
+                "f is not defined at x = {x:.2f}: move the slider to where the curve is drawn."
+            ).format(x=x0)
         elif not all(np.isfinite(self.values)):
-            words += (
-                "<br>NaN: TensorFlow's rule for x**k gives 0 · 0⁻¹ at x = 0 once the order passes k; "
+            words += "<br>" + _(
+                "NaN: TensorFlow's rule for x**k gives 0 · 0⁻¹ at x = 0 once the order passes k; "
                 "write powers as products (x * x) or with tf.square."
             )
         self.show(words)

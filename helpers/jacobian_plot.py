@@ -14,6 +14,7 @@ from helpers.derivatives import tf_jacobian
 from helpers.explorer import Explorer, ExplorerBox, Tour, function_menu, registered, slider
 from helpers.functions import JACOBIAN_EXAMPLES
 from helpers.text import subscript
+from helpers.translation import N_, _
 from helpers.values import (
     LearnerInputError,
     LearnerValueError,
@@ -38,24 +39,30 @@ INPUTS = ("∂/∂x₀", "∂/∂x₁")  # the explorer's column labels
 
 def check_matrix(matrix: Any, row_labels: Sequence[str], col_labels: Sequence[str]) -> np.ndarray:
     """The Jacobian as a 2-D float array whose rows and columns match the labels, or a sentence why not."""
-    array = to_array(matrix, "The Jacobian")
+    array = to_array(matrix, _("The Jacobian"))
     if array.ndim != 2:
-        raise LearnerValueError(
-            f"The Jacobian must be a matrix (one row per output, one column per input), but it has "
-            f"shape {array.shape}. Pass the result of tape.jacobian(y, x) for a vector y and vector x."
-        )
-    for labels, count, what in ((row_labels, array.shape[0], "row"), (col_labels, array.shape[1], "column")):
+        raise LearnerValueError(_(
+            "The Jacobian must be a matrix (one row per output, one column per input), but it has "
+            "shape {shape}. Pass the result of tape.jacobian(y, x) for a vector y and vector x."
+        ).format(shape=array.shape))
+    sentences = (  # (labels, how many, the sentence for labels that are no list, for too few or many)
+        (row_labels, array.shape[0],
+         N_("The Jacobian has {count} rows, so give a list of {count} row labels such as ['f₀', 'f₁'], "
+            "not {value}."),
+         N_("The Jacobian has {count} rows, so give a list of {count} row labels (one per output); "
+            "got {given}.")),
+        (col_labels, array.shape[1],
+         N_("The Jacobian has {count} columns, so give a list of {count} column labels such as "
+            "['∂/∂x₀', '∂/∂x₁'], not {value}."),
+         N_("The Jacobian has {count} columns, so give a list of {count} column labels (one per input); "
+            "got {given}.")),
+    )
+    for labels, count, not_a_list, wrong_count in sentences:
         if not (isinstance(labels, str) or hasattr(labels, "__len__")):
-            raise LearnerInputError(
-                f"The Jacobian has {count} {what}s, so give a list of {count} {what} labels "
-                f"such as {['f₀', 'f₁'] if what == 'row' else ['∂/∂x₀', '∂/∂x₁']}, not {describe(labels)}."
-            )
+            raise LearnerInputError(_(not_a_list).format(count=count, value=describe(labels)))
         if isinstance(labels, str) or len(labels) != count:
-            given = "a single string" if isinstance(labels, str) else f"{len(labels)}"
-            raise LearnerValueError(
-                f"The Jacobian has {count} {what}s, so give a list of {count} {what} labels "
-                f"(one per {'output' if what == 'row' else 'input'}); got {given}."
-            )
+            given = _("a single string") if isinstance(labels, str) else len(labels)
+            raise LearnerValueError(_(wrong_count).format(count=count, given=given))
     return array
 
 
@@ -87,7 +94,7 @@ class JacobianHeatmap:
         colours = matplotlib.colormaps["RdBu_r"].with_extremes(bad="lightgrey")
         self.image = ax.imshow(np.zeros(shape), cmap=colours, vmin=-self.vmax, vmax=self.vmax, aspect="auto")
         self.colorbar = ax.figure.colorbar(self.image, ax=ax, shrink=0.85)
-        self.colorbar.set_label("∂fᵢ/∂xⱼ  (blue < 0 < red)")
+        self.colorbar.set_label(_("∂fᵢ/∂xⱼ  (blue < 0 < red)"))
         ax.set_xticks(range(cols), list(col_labels))
         ax.set_yticks(range(rows), list(row_labels))
         ax.xaxis.tick_top()
@@ -108,7 +115,7 @@ class JacobianHeatmap:
         for i, row in enumerate(self.texts):
             for j, text in enumerate(row):
                 value = self.matrix[i, j]
-                shown = _number(value) if np.isfinite(value) else ("undefined" if np.isnan(value) else "∞")
+                shown = _number(value) if np.isfinite(value) else (_("undefined") if np.isnan(value) else "∞")
                 text.set_text(f"∂f{subscript(i)}/∂x{subscript(j)}\n{shown}")
                 text.set_color("white" if abs(value) > 0.6 * self.vmax and np.isfinite(value) else "black")
 
@@ -135,16 +142,16 @@ def plot_jacobian(
     array = check_matrix(matrix, row_labels, col_labels)
     if not np.all(np.isfinite(array)):
         i, j = np.argwhere(~np.isfinite(array))[0]
-        raise LearnerValueError(
-            f"The Jacobian holds {array[i, j]} at row {i}, column {j}; a heatmap needs finite numbers. "
-            f"Check the point: a derivative such as that of sqrt(x) at 0 is infinite there."
-        )
+        raise LearnerValueError(_(
+            "The Jacobian holds {value} at row {row}, column {column}; a heatmap needs finite numbers. "
+            "Check the point: a derivative such as that of sqrt(x) at 0 is infinite there."
+        ).format(value=array[i, j], row=i, column=j))
     if vmax is None:
         vmax = float(np.max(np.abs(array))) or 1.0
     elif not to_number(vmax, "vmax", "2.0") > 0:
-        raise LearnerValueError(
-            f"vmax is the largest |∂fᵢ/∂xⱼ| the colours show; give a positive number, not {vmax!r}."
-        )
+        raise LearnerValueError(_(
+            "vmax is the largest |∂fᵢ/∂xⱼ| the colours show; give a positive number, not {vmax!r}."
+        ).format(vmax=vmax))
     if check_axes(ax) is None:
         rows, cols = array.shape
         ax = plt.subplots(figsize=(1.4 * cols + 3.2, 0.8 * rows + 1.2), layout="constrained")[1]
@@ -168,10 +175,10 @@ def _functions(given: Mapping[str, Any] | None) -> dict[str, tuple[Callable, tup
     for name, entry in chosen.items():
         f, labels = entry if isinstance(entry, tuple) else (entry, None)
         if not callable(f):
-            raise LearnerInputError(
-                f"The function {name!r} must be a function of a vector x, such as "
-                f"`lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, but it is {describe(f)}."
-            )
+            raise LearnerInputError(_(
+                "The function {name!r} must be a function of a vector x, such as "
+                "`lambda x: tf.stack([x[0] ** 2, x[0] * x[1]])`, but it is {value}."
+            ).format(name=name, value=describe(f)))
         out[name] = (f, None if labels is None else tuple(labels))
     return out
 
@@ -188,15 +195,15 @@ class JacobianExplorer(Explorer):
         self.functions = _functions(functions)
         start = to_vector(point)
         if start.size != 2:
-            raise LearnerValueError(
-                f"The explorer has two sliders, so point must be (x₀, x₁); got {start.size} numbers."
-            )
+            raise LearnerValueError(_(
+                "The explorer has two sliders, so point must be (x₀, x₁); got {count} numbers."
+            ).format(count=start.size))
         low, high = check_range(xlim)
         if not np.all((low <= start) & (start <= high)):
-            raise LearnerValueError(
-                f"The point ({start[0]:g}, {start[1]:g}) lies outside the slider range {low:g} … {high:g}. "
-                f"Pick a point inside it or widen xlim."
-            )
+            raise LearnerValueError(_(
+                "The point ({x0:g}, {x1:g}) lies outside the slider range {low:g} … {high:g}. "
+                "Pick a point inside it or widen xlim."
+            ).format(x0=start[0], x1=start[1], low=low, high=high))
         self.low, self.high = low, high
         self.matrix = np.zeros((0, 2))
         self.row_labels: tuple[str, ...] = ()
@@ -241,15 +248,17 @@ class JacobianExplorer(Explorer):
         a, b = self.point
         self.matrix = tf_jacobian(self.f, (a, b), by_rows=True)
         self.heatmap.update(self.matrix)
-        title = f"Jacobian of {self.function.value}\nat (x₀, x₁) = ({a:.2f}, {b:.2f})"
+        title = _("Jacobian of {function}\nat (x₀, x₁) = ({x0:.2f}, {x1:.2f})").format(
+            function=_(self.function.value), x0=a, x1=b
+        )
         self.heatmap.ax.set_title(title, fontsize=10)
         words = jacobian_html(self.matrix, self.row_labels, INPUTS, (a, b))
         if not np.all(np.isfinite(self.matrix)):
-            words += (
-                f"<br><b>At ({a:.2f}, {b:.2f}) f or one of its derivatives is undefined or infinite</b> "
+            words += "<br>" + _(
+                "<b>At ({x0:.2f}, {x1:.2f}) f or one of its derivatives is undefined or infinite</b> "
                 "(grey cells), for example a square root or logarithm of a number ≤ 0: move the sliders "
                 "to where f is defined."
-            )
+            ).format(x0=a, x1=b)
         self.show(words)
 
 
@@ -264,12 +273,11 @@ def jacobian_html(
         + "</tr>"
         for label, row in zip(row_labels, matrix, strict=True)
     )
-    where = ", ".join(f"{v:.2f}" for v in point)
-    return (
-        f"<b>J at ({where})</b>, row i = the gradient of fᵢ, one <code>tape.gradient</code> call each "
-        f"on one persistent <code>tf.GradientTape</code>:"
-        f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{body}</table>"
-    )
+    heading = _(
+        "<b>J at ({point})</b>, row i = the gradient of fᵢ, one <code>tape.gradient</code> call each "
+        "on one persistent <code>tf.GradientTape</code>:"
+    ).format(point=", ".join(f"{v:.2f}" for v in point))
+    return f"{heading}<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{body}</table>"
 
 
 @registered(Tour("x0", (-2.5, 0.0, 1.5), then="function", start=lambda v: {"point": (v, 2.0)},

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from helpers.translation import _
+
 __all__ = ["MissingLibrary", "optional_import"]
 
 # import name -> (the name a learner knows, the pinned requirement from requirements.txt)
@@ -39,12 +41,19 @@ def missing_sentence(name: str, needs: str | None = None) -> str:
     `needs` names a variable this cell uses that a cell above could not make without the library.
     """
     title, requirement = OPTIONAL.get(name, (name, name))
-    because = f" (it needs `{needs}`, which a {title} cell above could not make)" if needs else ""
-    return (
-        f"{title} is not installed, so this cell cannot run{because}: install it with "
-        f"`%pip install {requirement}` in a new cell and restart the kernel; "
-        f"the TensorFlow cells still run without it."
-    )
+    if needs:
+        sentence = _(
+            "{title} is not installed, so this cell cannot run (it needs `{needs}`, which a {title} cell "
+            "above could not make): install it with `%pip install {requirement}` in a new cell and "
+            "restart the kernel; the TensorFlow cells still run without it."
+        )
+    else:
+        sentence = _(
+            "{title} is not installed, so this cell cannot run: install it with "
+            "`%pip install {requirement}` in a new cell and restart the kernel; "
+            "the TensorFlow cells still run without it."
+        )
+    return sentence.format(title=title, needs=needs, requirement=requirement)
 
 
 def require(name: str) -> ModuleType:
@@ -86,10 +95,11 @@ class MissingModule:
         # Private names are what IPython, copy and pickle probe for; they must stay plain AttributeErrors.
         if attribute.startswith("_"):
             raise AttributeError(attribute)
-        raise MissingLibrary(str(self._error), name=self._error.name)
+        # Said afresh, in the language of the moment (the error was made when the setup cell ran).
+        raise MissingLibrary(missing_sentence(self._error.name), name=self._error.name)
 
     def __repr__(self) -> str:
-        return f"<not installed: {self._error}>"
+        return _("<not installed: {sentence}>").format(sentence=missing_sentence(self._error.name))
 
 
 def optional_import(name: str) -> Any:

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from helpers.explorer import Explorer, ExplorerBox, Tour, registered, slider
+from helpers.translation import _
 from helpers.values import LearnerValueError, to_array, to_number, to_whole
 from helpers.widget_figure import FigureImage
 
@@ -25,7 +26,7 @@ def make_line_data(
     n: int = 50, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.3, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """n points y = slope·x + intercept + normal noise, x uniform on [0, 2], as float32 arrays."""
-    n = to_whole(n, "n", "the number of points", "50", lowest=2)
+    n = to_whole(n, "n", _("the number of points"), "50", lowest=2)
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 2.0, n).astype(np.float32)
     y = (slope * x + intercept + rng.normal(0.0, noise, n)).astype(np.float32)
@@ -36,19 +37,19 @@ def check_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """x and y as two equally long 1-D float64 arrays of finite numbers, or a sentence saying why not."""
     xs, ys = to_array(x, "x"), to_array(y, "y")
     if xs.ndim > 1 or ys.ndim > 1:
-        raise LearnerValueError("x and y must each be a flat list of numbers (one value per data point).")
+        raise LearnerValueError(_("x and y must each be a flat list of numbers (one value per data point)."))
     xs, ys = xs.reshape(-1), ys.reshape(-1)
     if xs.size != ys.size:
-        raise LearnerValueError(
-            f"x has {xs.size} values but y has {ys.size}; every point needs one x and one y."
-        )
+        raise LearnerValueError(_(
+            "x has {x_count} values but y has {y_count}; every point needs one x and one y."
+        ).format(x_count=xs.size, y_count=ys.size))
     if xs.size < 2:
-        raise LearnerValueError("A line needs at least two data points; give x and y two or more values.")
+        raise LearnerValueError(_("A line needs at least two data points; give x and y two or more values."))
     if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
-        raise LearnerValueError("x and y contain NaN or infinity; remove those points first.")
+        raise LearnerValueError(_("x and y contain NaN or infinity; remove those points first."))
     if np.ptp(xs) == 0:
         raise LearnerValueError(
-            "All x values are equal, so the slope is undetermined; use at least two different x."
+            _("All x values are equal, so the slope is undetermined; use at least two different x.")
         )
     return xs, ys
 
@@ -108,11 +109,11 @@ def gradient_descent(
     """Plain gradient descent on the MSE in NumPy; stops early once the loss passes DIVERGED_ABOVE."""
     xs, ys = check_data(x, y)
     lr = _learning_rate(lr)
-    steps = to_whole(steps, "steps", "the number of descent steps", "100")
+    steps = to_whole(steps, "steps", _("the number of descent steps"), "100")
     w, b = to_number(w0, "w0"), to_number(b0, "b0")
     ws, bs, losses = [w], [b], [float(np.mean((ys - (w * xs + b)) ** 2))]
     diverged = False
-    for _ in range(steps):
+    for _step in range(steps):
         residual = ys - (w * xs + b)
         w += lr * 2.0 * np.mean(xs * residual)
         b += lr * 2.0 * np.mean(residual)
@@ -127,12 +128,12 @@ def gradient_descent(
 
 
 def _learning_rate(lr: Any) -> float:
-    value = to_number(lr, "the learning rate", "0.1")
+    value = to_number(lr, _("the learning rate"), "0.1")
     if not value > 0:
-        raise LearnerValueError(
-            f"The learning rate must be a positive number such as 0.1, not {value:g}: "
-            f"gradient descent steps against the gradient by lr times its length."
-        )
+        raise LearnerValueError(_(
+            "The learning rate must be a positive number such as 0.1, not {value:g}: "
+            "gradient descent steps against the gradient by lr times its length."
+        ).format(value=value))
     return value
 
 
@@ -151,7 +152,7 @@ def plot_fit(x: Any, y: Any, lines: dict[str, tuple[float, float]], *, ax: Any =
     """The data as dots and each named line (w, b) over them."""
     xs, ys = check_data(x, y)
     ax = _axes(ax)
-    ax.plot(xs, ys, "o", ms=4, alpha=0.6, label="data")
+    ax.plot(xs, ys, "o", ms=4, alpha=0.6, label=_("data"))
     grid = np.array([xs.min(), xs.max()])
     for i, (name, (w, b)) in enumerate(lines.items()):
         ax.plot(grid, w * grid + b, "-" if i == 0 else "--", lw=2, label=f"{name}: y = {w:.3f}·x + {b:.3f}")
@@ -165,11 +166,11 @@ def plot_losses(curves: dict[str, Any], *, ax: Any = None, log: bool = True) -> 
     """Loss against step for each named run, on a log scale unless log=False."""
     ax = _axes(ax)
     for name, losses in curves.items():
-        ax.plot(to_array(losses, f"the losses of {name!r}").reshape(-1), label=name)
+        ax.plot(to_array(losses, _("the losses of {name!r}").format(name=name)).reshape(-1), label=name)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss (MSE)")
+    ax.set_xlabel(_("step"))
+    ax.set_ylabel(_("loss (MSE)"))
     ax.legend(fontsize=9)
     return ax
 
@@ -197,7 +198,7 @@ def plot_contours(
     W, B, L = loss_grid(x, y, w_range, b_range)
     ax.contour(W, B, L, levels=np.geomspace(L.min() + 1e-3, L.max(), 15), cmap="viridis", linewidths=0.8)
     w_best, b_best = closed_form_fit(x, y)
-    ax.plot([w_best], [b_best], "*", color="black", ms=12, label="least squares")
+    ax.plot([w_best], [b_best], "*", color="black", ms=12, label=_("least squares"))
     for name, path in (paths or {}).items():
         ax.plot(path.w, path.b, ".-", ms=3, lw=1, label=name)
     ax.set_xlim(*w_range)
@@ -227,7 +228,9 @@ class RegressionExplorer(Explorer):
         b0: float = -1.5,
     ) -> None:
         if (x is None) != (y is None):
-            raise LearnerValueError("Give both x and y, or neither (then the chapter's 50 points are used).")
+            raise LearnerValueError(
+                _("Give both x and y, or neither (then the chapter's 50 points are used).")
+            )
         if x is None:
             x, y = make_line_data()
         self.x, self.y = check_data(x, y)
@@ -235,17 +238,21 @@ class RegressionExplorer(Explorer):
         self.best_loss = float(mse(*self.best, self.x, self.y))
         self.bound = stable_learning_rate(self.x)
         lr = _learning_rate(lr)
-        steps = to_whole(steps, "steps", "the number of descent steps", "100", lowest=1)
+        steps = to_whole(steps, "steps", _("the number of descent steps"), "100", lowest=1)
         w0, b0 = to_number(w0, "w0"), to_number(b0, "b0")
         for name, value, (low, high) in (("w0", w0, self.W_RANGE), ("b0", b0, self.B_RANGE)):
             if not low <= value <= high:
-                raise LearnerValueError(
-                    f"{name} = {value:g} lies outside the plotted range {low:g} … {high:g}."
-                )
+                raise LearnerValueError(_(
+                    "{name} = {value:g} lies outside the plotted range {low:g} … {high:g}."
+                ).format(name=name, value=value, low=low, high=high))
         if not 0.01 <= lr <= 0.6:
-            raise LearnerValueError(f"Pick a learning rate between 0.01 and 0.6 for the slider, not {lr:g}.")
+            raise LearnerValueError(
+                _("Pick a learning rate between 0.01 and 0.6 for the slider, not {lr:g}.").format(lr=lr)
+            )
         if steps > 300:
-            raise LearnerValueError(f"Pick at most 300 steps for the slider, not {steps}.")
+            raise LearnerValueError(
+                _("Pick at most 300 steps for the slider, not {steps}.").format(steps=steps)
+            )
         self.path: DescentPath | None = None
 
         self.picture = FigureImage(figsize=(12.0, 3.8))
@@ -256,9 +263,9 @@ class RegressionExplorer(Explorer):
         self.picture.moving(self.descent, self.start_point, self.loss_curve, self.fit_line,
                             self.ax_loss.title, self.ax_fit.title)
 
-        self.lr = slider("learning rate", lr, 0.01, 0.6, 0.01)
-        self.steps = widgets.IntSlider(value=steps, min=1, max=300, description="steps")
-        self.w0, self.b0 = slider("start w", w0, *self.W_RANGE), slider("start b", b0, *self.B_RANGE)
+        self.lr = slider(_("learning rate"), lr, 0.01, 0.6, 0.01)
+        self.steps = widgets.IntSlider(value=steps, min=1, max=300, description=_("steps"))
+        self.w0, self.b0 = slider(_("start w"), w0, *self.W_RANGE), slider(_("start b"), b0, *self.B_RANGE)
         self.assemble([widgets.HBox([self.lr, self.steps]), widgets.HBox([self.w0, self.b0])], [self.image],
                       {self._update: [self.lr, self.steps, self.w0, self.b0]})
 
@@ -273,15 +280,15 @@ class RegressionExplorer(Explorer):
         self.ax_path.set_ylim(*self.B_RANGE)
         self.ax_path.set_xlabel("w")
         self.ax_path.set_ylabel("b")
-        self.ax_path.set_title("path of (w, b)", fontsize=10)
+        self.ax_path.set_title(_("path of (w, b)"), fontsize=10)
 
         # A log axis cannot show 0, which data on an exact line reach: losses are drawn down to a floor.
         self.loss_floor = 1e-12 * max(float(np.mean(self.y**2)), 1.0)
         (self.loss_curve,) = self.ax_loss.plot([], [], color="tab:red")
         self.ax_loss.axhline(max(self.best_loss, self.loss_floor), color="black", ls=":", lw=1)
         self.ax_loss.set_yscale("log")
-        self.ax_loss.set_xlabel("step")
-        self.ax_loss.set_ylabel("loss (MSE)")
+        self.ax_loss.set_xlabel(_("step"))
+        self.ax_loss.set_ylabel(_("loss (MSE)"))
 
         self.ax_fit.plot(self.x, self.y, "o", ms=4, alpha=0.6)
         self.fit_grid = np.array([self.x.min(), self.x.max()])
@@ -310,20 +317,25 @@ class RegressionExplorer(Explorer):
         low = max(min(shown.min(), self.best_loss), self.loss_floor)
         self.ax_loss.set_ylim(low / 2, max(shown.max(), self.best_loss) * 2)
         self.fit_line.set_data(self.fit_grid, w * self.fit_grid + b)
-        self.ax_loss.set_title(f"loss after {self.path.steps} steps: {loss:.4g}", fontsize=10)
+        self.ax_loss.set_title(
+            _("loss after {steps} steps: {loss:.4g}").format(steps=self.path.steps, loss=loss), fontsize=10
+        )
         self.ax_fit.set_title(f"y = {w:.3f}·x + {b:.3f}", fontsize=10)
         lr = float(self.lr.value)
         if self.path.diverged:
-            verdict = f"<b style='color:#c00'>diverged</b> after {self.path.steps} steps (loss above 10⁶)"
+            verdict = _("<b style='color:#c00'>diverged</b> after {steps} steps (loss above 10⁶)")
         elif lr >= self.bound:
-            verdict = "<b style='color:#c00'>growing</b>: the steps overshoot further each time"
+            verdict = _("<b style='color:#c00'>growing</b>: the steps overshoot further each time")
         else:
-            w_best, b_best = self.best
-            verdict = f"least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {self.best_loss:.4g}"
-        self.show(
-            f"lr = {lr:.2f} (stable below 2/λ_max = {self.bound:.3f}); after {self.path.steps} steps "
-            f"w = {_fmt(w)}, b = {_fmt(b)}, loss = {_fmt(loss)}; {verdict}",
+            verdict = _("least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {best_loss:.4g}")
+        verdict = verdict.format(
+            steps=self.path.steps, w_best=self.best[0], b_best=self.best[1], best_loss=self.best_loss
         )
+        self.show(_(
+            "lr = {lr:.2f} (stable below 2/λ_max = {bound:.3f}); after {steps} steps "
+            "w = {w}, b = {b}, loss = {loss}; {verdict}"
+        ).format(lr=lr, bound=self.bound, steps=self.path.steps, w=_fmt(w), b=_fmt(b), loss=_fmt(loss),
+                 verdict=verdict))
 
 
 def _fmt(value: float) -> str:

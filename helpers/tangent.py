@@ -9,6 +9,7 @@ import numpy as np
 
 from helpers.derivatives import tf_derivative
 from helpers.functions import elementwise, padded
+from helpers.translation import _
 from helpers.values import LearnerValueError, check_axes, check_range, require_function, to_number, to_point
 
 __all__ = ["plot_tangent"]
@@ -40,17 +41,18 @@ def plot_tangent(
     y0 = float(curve(f, np.array([point]))[0])
     if not np.isfinite(y0):
         raise LearnerValueError(
-            f"f is not defined at x0 = {point:g} (it gives {y0}); choose a point where it is."
+            _("f is not defined at x0 = {x0:g} (it gives {value}); choose a point where it is.").format(
+                x0=point, value=y0)
         )
     slope = tf_derivative(f, point) if slope is None else to_number(slope, "slope")
     if check_axes(ax) is None:
         ax = plt.subplots()[1]
     ax.plot(xs, ys, label=label)
-    ax.plot(xs, y0 + slope * (xs - point), "--", label=f"tangent at x = {point:g}")
+    ax.plot(xs, y0 + slope * (xs - point), "--", label=_("tangent at x = {x:g}").format(x=point))
     ax.plot([point], [y0], "o", color="black")
     ax.set_ylim(*limits)
     ax.set_xlabel("x")
-    ax.set_title(f"slope of {label} at x = {point:g}: {slope:.4g}")
+    ax.set_title(_("slope of {label} at x = {x:g}: {slope:.4g}").format(label=label, x=point, slope=slope))
     ax.legend(loc="upper left")
     return ax
 

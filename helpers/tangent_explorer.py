@@ -11,6 +11,7 @@ from helpers.derivatives import tf_derivative
 from helpers.explorer import ExplorerBox, FunctionAndXExplorer, Tour, registered
 from helpers.functions import EXAMPLES, padded
 from helpers.tangent import curve
+from helpers.translation import _
 from helpers.values import check_range, require_function_menu, to_point
 from helpers.widget_figure import FigureImage
 
@@ -37,7 +38,7 @@ class TangentExplorer(FunctionAndXExplorer):
         self.image = self.picture.image
         self.ax = self.picture.figure.subplots()
         (self.curve,) = self.ax.plot([], [], label="f(x)")
-        (self.tangent,) = self.ax.plot([], [], "--", label="tangent")
+        (self.tangent,) = self.ax.plot([], [], "--", label=_("tangent"))
         (self.point,) = self.ax.plot([], [], "o", color="black")
         self.ax.set_xlim(low, high)
         self.ax.set_xlabel("x")
@@ -64,17 +65,20 @@ class TangentExplorer(FunctionAndXExplorer):
             self.tangent.set_data([], [])
             self.point.set_data([], [])
             self.slope = float("nan")
-            self.ax.set_title(f"f(x) = {self.function.value} is not defined at x = {x0:.2f}")
-            self.show(f"<b>f is not defined at x = {x0:.2f}</b> (it gives {y0} there), "
-                              "so there is no tangent: move the slider to where the curve is drawn.")
+            self.ax.set_title(_("f(x) = {function} is not defined at x = {x:.2f}").format(
+                function=self.function.value, x=x0))
+            self.show(_("<b>f is not defined at x = {x:.2f}</b> (it gives {value} there), "
+                        "so there is no tangent: move the slider to where the curve is drawn.").format(
+                x=x0, value=y0))
             return
         self.slope = tf_derivative(self.f, x0)
         self.tangent.set_data(self.grid, y0 + self.slope * (self.grid - x0))
         self.point.set_data([x0], [y0])
-        self.ax.set_title(f"f(x) = {self.function.value}: slope at x = {x0:.2f} is {self.slope:.4g}")
+        self.ax.set_title(_("f(x) = {function}: slope at x = {x:.2f} is {slope:.4g}").format(
+            function=self.function.value, x=x0, slope=self.slope))
         self.show(
-            f"<b>f′({x0:.2f}) = {self.slope:.4g}</b> (from tf.GradientTape); "
-            f"tangent: y = {y0:.4g} + {self.slope:.4g}·(x − {x0:.2f})",
+            _("<b>f′({x:.2f}) = {slope:.4g}</b> (from tf.GradientTape); "
+              "tangent: y = {y:.4g} + {slope:.4g}·(x − {x:.2f})").format(x=x0, y=y0, slope=self.slope),
         )
 
 @registered(Tour("x", (-2.0, 0.5, 3.9), then="function", says=lambda x: [f"f′({x:.2f}) = {2 * x:.4g}"]))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers.text import superscript
+from helpers.translation import N_, _
 from helpers.values import LearnerInputError, LearnerValueError, describe
 
 # What the package offers as helpers.Tape and so on; sin, cos, exp and log are imported from this
@@ -44,7 +45,7 @@ class Value:
 
     def __truediv__(self, other: Any) -> Value:
         other = as_value(other)
-        b = _nonzero(other.number, "the divisor")
+        b = _nonzero(other.number, N_("the divisor"))
         return record("/", [self, other], self.number / b, [1 / b, -self.number / b**2])
 
     def __pow__(self, k: Any) -> Value:
@@ -88,12 +89,12 @@ class Value:
 
     def __float__(self) -> float:
         # math.sin(x) or math.tanh(x) would read only the number and record nothing: a silent wrong gradient.
-        raise LearnerInputError(
+        raise LearnerInputError(_(
             "A Value cannot become a plain number inside an expression: math.sin(x) or float(x) would "
             "record nothing on the tape. Use the tape's sin, cos, exp and log (from "
             "helpers.tape_from_scratch import sin) or write the operation with record(...); "
             "for the number itself read x.number."
-        )
+        ))
 
     @property
     def label(self) -> str:
@@ -110,7 +111,9 @@ class Constant(Value):
 
 def as_value(other: Any) -> Value:
     """A Value as it is; a plain number as a Constant."""
-    return other if isinstance(other, Value) else Constant(_plain_number(other, "a number in an expression"))
+    if isinstance(other, Value):
+        return other
+    return Constant(_plain_number(other, N_("a number in an expression")))
 
 
 def sin(v: Any) -> Value:
@@ -132,7 +135,9 @@ def exp(v: Any) -> Value:
 def log(v: Any) -> Value:
     v = as_value(v)
     if v.number <= 0:
-        raise LearnerValueError(f"log is defined only for positive numbers, but its input is {v.number:g}.")
+        raise LearnerValueError(_(
+            "log is defined only for positive numbers, but its input is {number:g}."
+        ).format(number=v.number))
     return record("log", [v], math.log(v.number), [1 / v.number])
 
 
@@ -210,7 +215,7 @@ class Tape:
         """∂target/∂value for every value the backward pass reaches."""
         _check_target(self, target, list(sources))
         grads = {target: 1.0}
-        for _, reached in self.steps(target):
+        for _rec, reached in self.steps(target):
             grads = reached
         return grads
 
@@ -235,17 +240,22 @@ class Tape:
 
 
 def _plain_number(number: Any, where: str) -> float:
+    """`where` is code such as "Value(number)" or a phrase marked with N_, translated when shown."""
     if number is Ellipsis:
-        raise LearnerInputError(f"{where} got `...`: replace the ... with a number, as its comment says.")
-    if isinstance(number, bool) or not isinstance(number, (int, float)) and not _numpy_scalar(number):
-        hint = " Take its number with float(...) first." if hasattr(number, "numpy") else ""
         raise LearnerInputError(
-            f"{where} takes a plain Python number such as 3.0, but it got {describe(number)}.{hint} "
-            "This tape is built from plain Python: it works with Value objects and numbers, not tensors."
+            _("{where} got `...`: replace the ... with a number, as its comment says.").format(where=_(where))
         )
+    if isinstance(number, bool) or not isinstance(number, (int, float)) and not _numpy_scalar(number):
+        hint = " " + _("Take its number with float(...) first.") if hasattr(number, "numpy") else ""
+        raise LearnerInputError(_(
+            "{where} takes a plain Python number such as 3.0, but it got {value}.{hint} "
+            "This tape is built from plain Python: it works with Value objects and numbers, not tensors."
+        ).format(where=_(where), value=describe(number), hint=hint))
     number = float(number)
     if not math.isfinite(number):
-        raise LearnerValueError(f"{where} got {number}; give a finite number such as 3.0.")
+        raise LearnerValueError(
+            _("{where} got {number}; give a finite number such as 3.0.").format(where=_(where), number=number)
+        )
     return number
 
 
@@ -256,22 +266,25 @@ def _numpy_scalar(number: Any) -> bool:
 
 def _exponent(k: Any) -> float:
     if isinstance(k, Value):
-        raise LearnerInputError(
+        raise LearnerInputError(_(
             "This tape raises a Value only to a plain-number power such as x**3; for a Value in the "
             "exponent write it with exp and log: x**y = exp(y * log(x))."
-        )
-    return _plain_number(k, "the exponent of **")
+        ))
+    return _plain_number(k, N_("the exponent of **"))
 
 
 def _real(result: Any, what: str) -> float:
     if isinstance(result, complex) or not math.isfinite(result):
-        raise LearnerValueError(f"{what} is not a finite real number; choose another value or power.")
+        raise LearnerValueError(
+            _("{what} is not a finite real number; choose another value or power.").format(what=what)
+        )
     return float(result)
 
 
 def _nonzero(number: float, what: str) -> float:
+    """`what` is a phrase marked with N_, translated when shown."""
     if number == 0:
-        raise LearnerValueError(f"{what} is 0, and nothing can be divided by 0.")
+        raise LearnerValueError(_("{what} is 0, and nothing can be divided by 0.").format(what=_(what)))
     return number
 
 
@@ -279,50 +292,50 @@ def _finite(function: Any, number: float, name: str) -> float:
     try:
         return function(number)
     except OverflowError:
-        raise LearnerValueError(f"{name}({number:g}) is too large for a floating-point number.") from None
+        raise LearnerValueError(
+            _("{name}({number:g}) is too large for a floating-point number.").format(name=name, number=number)
+        ) from None
 
 
 def _matching(op: Any, inputs: Any, local: Any) -> tuple[list[Value], list[float]]:
     if not isinstance(op, str):
-        raise LearnerInputError(
-            f"record's first argument names the operation, such as \"exp\", not {describe(op)}."
-        )
+        raise LearnerInputError(_(
+            'record\'s first argument names the operation, such as "exp", not {op}.'
+        ).format(op=describe(op)))
     if not isinstance(inputs, (list, tuple)) or not all(isinstance(v, Value) for v in inputs):
-        raise LearnerInputError(
-            "record's inputs must be a list of the Values the operation used, such as [v], "
-            f"not {describe(inputs)}."
-        )
+        raise LearnerInputError(_(
+            "record's inputs must be a list of the Values the operation used, such as [v], not {inputs}."
+        ).format(inputs=describe(inputs)))
     if not isinstance(local, (list, tuple)) or len(local) != len(inputs):
-        raise LearnerInputError(
-            f"record needs one local derivative per input: {len(inputs)} input(s), so a list of "
-            f"{len(inputs)} number(s), such as [math.exp(v.number)], but it got {describe(local)}."
-        )
-    return list(inputs), [_plain_number(d, "a local derivative in record(...)") for d in local]
+        raise LearnerInputError(_(
+            "record needs one local derivative per input: {count} input(s), so a list of "
+            "{count} number(s), such as [math.exp(v.number)], but it got {local}."
+        ).format(count=len(inputs), local=describe(local)))
+    return list(inputs), [_plain_number(d, N_("a local derivative in record(...)")) for d in local]
 
 
 def _check_target(tape: Tape, target: Any, sources: list[Value]) -> None:
     if not isinstance(target, Value):
-        raise LearnerInputError(
-            f"The target must be the Value you computed inside the tape (such as y), not {describe(target)}."
-        )
+        raise LearnerInputError(_(
+            "The target must be the Value you computed inside the tape (such as y), not {target}."
+        ).format(target=describe(target)))
     computed = {rec.output for rec in tape.records}
     if target not in computed and any(source in computed for source in sources):
         made = next(source for source in sources if source in computed)
-        raise LearnerInputError(
-            f"The target comes first, then the sources: tape.gradient(y, x), not tape.gradient(x, y) "
-            f"({target.label} was not computed by the tape, but {made.label} was)."
-        )
+        raise LearnerInputError(_(
+            "The target comes first, then the sources: tape.gradient(y, x), not tape.gradient(x, y) "
+            "({target} was not computed by the tape, but {source} was)."
+        ).format(target=target.label, source=made.label))
     if target not in sources and target not in computed:
-        raise LearnerValueError(
-            f"{target.label} was not computed inside this tape's `with` block, so the tape holds no record "
+        raise LearnerValueError(_(
+            "{target} was not computed inside this tape's `with` block, so the tape holds no record "
             "of it: compute it inside `with Tape() as tape:`."
-        )
+        ).format(target=target.label))
 
 
 def _sources(sources: Any) -> list[Value]:
     if not isinstance(sources, (list, tuple)) or not all(isinstance(s, Value) for s in sources):
-        raise LearnerInputError(
-            "The sources must be a Value (such as x) or a list of Values (such as [x, y]), "
-            f"not {describe(sources)}."
-        )
+        raise LearnerInputError(_(
+            "The sources must be a Value (such as x) or a list of Values (such as [x, y]), not {sources}."
+        ).format(sources=describe(sources)))
     return list(sources)

@@ -6,6 +6,7 @@ import inspect
 import textwrap
 from typing import Any
 
+from helpers.translation import _
 from helpers.values import LearnerInputError, describe
 
 __all__ = ["show_source"]
@@ -40,6 +41,8 @@ def show_source(obj: Any) -> Source:
         return Source(textwrap.dedent(inspect.getsource(obj)))
     except (TypeError, OSError):
         raise LearnerInputError(
-            f"show_source shows the code of a function, class or method, such as Tape.steps "
-            f"(no brackets), not {describe(obj)}."
+            _(
+                "show_source shows the code of a function, class or method, such as Tape.steps "
+                "(no brackets), not {value}."
+            ).format(value=describe(obj))
         ) from None

@@ -22,6 +22,7 @@ from matplotlib.colors import to_rgba, to_rgba_array
 
 from helpers.derivatives import call_function, count_outputs
 from helpers.explorer import Explorer, ExplorerBox, Tour, registered
+from helpers.translation import N_, _, n_
 from helpers.values import LearnerValueError, check_axes_list, require_function, to_vector, to_whole
 from helpers.widget_figure import FigureImage
 
@@ -33,6 +34,7 @@ LARGEST_PLOT = 40  # plot_modes draws a cell per entry of J; more would be speck
 ROW_SHADES = to_rgba_array(["#1f77b4", "#9ecae1"])  # reverse mode: neighbouring passes (rows) told apart
 COLUMN_SHADES = to_rgba_array(["#e6550d", "#fdae6b"])  # forward mode: neighbouring passes (columns)
 UNUSED = to_rgba("#f0f0f0")  # the frame's cells outside J
+MODE_NAMES = {"reverse": N_("reverse mode"), "forward": N_("forward mode")}  # ModeRun.mode in words
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ class ModeRun:
     passes: int
     ms: float  # the fastest of the runs timed, in milliseconds
 
+    @property
+    def name(self) -> str:
+        """"reverse mode" or "forward mode", in the helpers' language."""
+        return _(MODE_NAMES[self.mode])
+
 
 # ---------------------------------------------------------------- the Jacobian, one pass at a time
 
@@ -52,9 +59,9 @@ def _prepare(f: Any, x: Any, repeats: Any) -> tuple[Any, int]:
     """x as a float32 TensorFlow vector and the number of timed runs, or a sentence why not."""
     import tensorflow as tf
 
-    require_function(f, "f", of="a vector x", example=FUNCTION_EXAMPLE)
+    require_function(f, "f", of=_("a vector x"), example=FUNCTION_EXAMPLE)
     point = tf.constant(to_vector(x, "x"), dtype=tf.float32)
-    runs = to_whole(repeats, "repeats", "how many times to build J (the fastest run is timed)", "3",
+    runs = to_whole(repeats, "repeats", _("how many times to build J (the fastest run is timed)"), "3",
                     lowest=1, highest=100)
     return point, runs
 
@@ -64,17 +71,17 @@ def _output(f: Callable, point: Any) -> tuple[Any, int]:
     y = call_function(f, point)
     outputs = count_outputs(y, "tensorflow")
     if not y.dtype.is_floating:
-        raise LearnerValueError(
-            f"f(x) returned integers ({y.dtype.name}), which have no derivatives; "
+        raise LearnerValueError(_(
+            "f(x) returned integers ({dtype}), which have no derivatives; "
             "compute with floating-point numbers (2.0, not 2)."
-        )
+        ).format(dtype=y.dtype.name))
     return y, outputs
 
 
 def _fastest(build: Callable[[], tuple[Any, int]], runs: int) -> tuple[np.ndarray, int, float]:
     """Build J `runs` times; its matrix, its passes and the fastest time in ms (the least disturbed)."""
     best = math.inf
-    for _ in range(runs):
+    for _run in range(runs):
         started = time.perf_counter()
         matrix, passes = build()
         best = min(best, time.perf_counter() - started)
@@ -116,7 +123,7 @@ def forward_mode_jacobian(f: Callable, x: Any, repeats: int = 3) -> ModeRun:
         columns = []
         for j in range(inputs):
             with tf.autodiff.ForwardAccumulator(point, tf.one_hot(j, inputs)) as accumulator:
-                y, _ = _output(f, point)
+                y, _outputs = _output(f, point)
             columns.append(accumulator.jvp(y, unconnected_gradients=tf.UnconnectedGradients.ZERO))
         return tf.stack(columns, axis=1), inputs
 
@@ -128,13 +135,14 @@ def forward_mode_jacobian(f: Callable, x: Any, repeats: int = 3) -> ModeRun:
 
 
 def _count(value: Any, name: str, meaning: str, highest: int, unit: str) -> int:
-    """A size such as n or m: a whole number from 1 to `highest` (6.0 is taken as 6)."""
-    return to_whole(value, name, meaning, "6", lowest=1, highest=highest, unit=unit, strict=False)
+    """A size such as n or m: a whole number from 1 to `highest` (6.0 is taken as 6); `meaning` and
+    `unit` ("inputs") are marked with N_ and translated here."""
+    return to_whole(value, name, _(meaning), "6", lowest=1, highest=highest, unit=" " + _(unit), strict=False)
 
 
 def passes_text(count: int) -> str:
     """'1 pass', '3 passes'."""
-    return f"{count} pass" + ("" if count == 1 else "es")
+    return n_("{count} pass", "{count} passes", count).format(count=count)
 
 
 class PassesPicture:
@@ -145,8 +153,8 @@ class PassesPicture:
         self.frame = rows, cols = frame
         self.panels = (reverse_ax, forward_ax)
         self.cells = []
-        for ax, each in ((reverse_ax, "one row vᵀJ per backward pass"),
-                         (forward_ax, "one column J·u per forward pass")):
+        for ax, each in ((reverse_ax, _("one row vᵀJ per backward pass")),
+                         (forward_ax, _("one column J·u per forward pass"))):
             # A mesh of cells with white edges: recolouring it costs far less than an image.
             mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, np.zeros(frame),
                                  edgecolors="white", linewidth=1.2)
@@ -160,8 +168,8 @@ class PassesPicture:
             ax.grid(False)
             for side in ax.spines.values():
                 side.set_visible(False)
-            ax.set_xlabel(f"inputs xⱼ (columns)\n{each}", fontsize=9)
-            ax.set_ylabel("outputs fᵢ (rows)", fontsize=9)
+            ax.set_xlabel(_("inputs xⱼ (columns)") + "\n" + each, fontsize=9)
+            ax.set_ylabel(_("outputs fᵢ (rows)"), fontsize=9)
             ax.set_title(" ", fontsize=11)  # the layout leaves room for update's titles
 
     def update(self, n: int, m: int) -> None:
@@ -175,7 +183,9 @@ class PassesPicture:
             mesh.set_facecolor(colours.reshape(-1, 4))
         fewer = "reverse" if m < n else "forward" if n < m else None
         for ax, mode, name, count in zip(self.panels, ("reverse", "forward"), "mn", (m, n), strict=True):
-            ax.set_title(f"{'✔ ' if mode == fewer else ''}{mode} mode: {name} = {passes_text(count)}",
+            title = _("{mode}: {name} = {passes}").format(
+                mode=_(MODE_NAMES[mode]), name=name, passes=passes_text(count))
+            ax.set_title(("✔ " if mode == fewer else "") + title,
                          fontsize=11, fontweight="bold" if mode == fewer else "normal")
 
     def moving_artists(self) -> list[Any]:
@@ -188,11 +198,11 @@ def plot_modes(n: int, m: int, axes: Any = None) -> Any:
     passes of reverse mode (left), its columns as the passes of forward mode (right)."""
     import matplotlib.pyplot as plt
 
-    n = _count(n, "n", "the number of inputs", LARGEST_PLOT, " inputs")
-    m = _count(m, "m", "the number of outputs", LARGEST_PLOT, " outputs")
+    n = _count(n, "n", N_("the number of inputs"), LARGEST_PLOT, N_("inputs"))
+    m = _count(m, "m", N_("the number of outputs"), LARGEST_PLOT, N_("outputs"))
     if axes is None:
         axes = plt.subplots(1, 2, figsize=(8.0, 3.2), layout="constrained")[1]
-    reverse, forward = check_axes_list(axes, 2, "the reverse-mode and the forward-mode picture")
+    reverse, forward = check_axes_list(axes, 2, _("the reverse-mode and the forward-mode picture"))
     PassesPicture(reverse, forward, (m, n)).update(n, m)
     return axes
 
@@ -221,10 +231,10 @@ class ModesExplorer(Explorer):
     """Sliders for n inputs and m outputs; each (n, m) is timed once, both ways, then recoloured."""
 
     def __init__(self, n: int = 6, m: int = 3, max_size: int = MAX_SIZE) -> None:
-        self.max_size = to_whole(max_size, "max_size", "the largest n and m the sliders offer", "12",
+        self.max_size = to_whole(max_size, "max_size", _("the largest n and m the sliders offer"), "12",
                                   lowest=2, highest=20)
-        start_n = _count(n, "n", "the number of inputs", self.max_size, " inputs")
-        start_m = _count(m, "m", "the number of outputs", self.max_size, " outputs")
+        start_n = _count(n, "n", N_("the number of inputs"), self.max_size, N_("inputs"))
+        start_m = _count(m, "m", N_("the number of outputs"), self.max_size, N_("outputs"))
         # (n, m) -> (reverse run, forward run, both equal to the hand Jacobian): each size timed once.
         self.runs: dict[tuple[int, int], tuple[ModeRun, ModeRun, bool]] = {}
 
@@ -234,8 +244,8 @@ class ModesExplorer(Explorer):
         self.drawing = PassesPicture(reverse_ax, forward_ax, (self.max_size, self.max_size))
         self.picture.moving(*self.drawing.moving_artists())
 
-        self.n = widgets.IntSlider(value=start_n, min=1, max=self.max_size, description="inputs n")
-        self.m = widgets.IntSlider(value=start_m, min=1, max=self.max_size, description="outputs m")
+        self.n = widgets.IntSlider(value=start_n, min=1, max=self.max_size, description=_("inputs n"))
+        self.m = widgets.IntSlider(value=start_m, min=1, max=self.max_size, description=_("outputs m"))
         self.assemble([widgets.HBox([self.n, self.m])], [self.image], {self._update: [self.n, self.m]})
 
     def measured(self, n: int, m: int) -> tuple[ModeRun, ModeRun, bool]:
@@ -268,31 +278,35 @@ class ModesExplorer(Explorer):
 def modes_html(n: int, m: int, reverse: ModeRun, forward: ModeRun, agree: bool) -> str:
     """The readout: J's shape, each mode's passes and measured time, and which mode wins."""
     lines = [
-        f"<b>J is m × n = {m} × {n}</b>: f(x) = tanh(W·x) has {m} output{'s' * (m != 1)} "
-        f"and {n} input{'s' * (n != 1)}.",
-        f"<b>Reverse mode: {passes_text(reverse.passes)}</b>, one backward pass per row "
-        f"(<code>output_gradients</code> = e₀, e₁, …): {reverse.ms:.1f} ms.",
-        f"<b>Forward mode: {passes_text(forward.passes)}</b>, one forward pass per column "
-        f"(<code>ForwardAccumulator</code> tangents e₀, e₁, …): {forward.ms:.1f} ms.",
+        _("<b>J is m × n = {m} × {n}</b>: f(x) = tanh(W·x) has {outputs} and {inputs}.").format(
+            m=m, n=n, outputs=n_("{count} output", "{count} outputs", m).format(count=m),
+            inputs=n_("{count} input", "{count} inputs", n).format(count=n)),
+        _("<b>Reverse mode: {passes}</b>, one backward pass per row "
+          "(<code>output_gradients</code> = e₀, e₁, …): {ms:.1f} ms.").format(
+            passes=passes_text(reverse.passes), ms=reverse.ms),
+        _("<b>Forward mode: {passes}</b>, one forward pass per column "
+          "(<code>ForwardAccumulator</code> tangents e₀, e₁, …): {ms:.1f} ms.").format(
+            passes=passes_text(forward.passes), ms=forward.ms),
     ]
     faster = "reverse" if reverse.ms < forward.ms else "forward"
+    fewer = "reverse" if m < n else "forward"
+    said = {"passes": passes_text(n), "faster": _(MODE_NAMES[faster]), "fewer": _(MODE_NAMES[fewer]),
+            "count": min(m, n), "other": max(m, n)}
     if m == n:
-        lines.append(f"Both need {passes_text(n)}: the cost of one pass decides, and here {faster} mode "
-                     "was faster.")
+        lines.append(_("Both need {passes}: the cost of one pass decides, and here {faster} was faster.")
+                     .format(**said))
+    elif faster == fewer:
+        lines.append(_("Fewer passes: <b>{fewer}</b> ({count} against {other}), and on this machine it was "
+                       "also faster.").format(**said))
     else:
-        fewer = "reverse" if m < n else "forward"
-        verdict = f"Fewer passes: <b>{fewer} mode</b> ({min(m, n)} against {max(m, n)})"
-        if faster == fewer:
-            lines.append(f"{verdict}, and on this machine it was also faster.")
-        else:
-            ratio = (forward.ms / n) / (reverse.ms / m)
-            lines.append(
-                f"{verdict}, yet on this machine {faster} mode was faster: one forward pass costs about "
-                f"{ratio:.1f} times one backward pass here, more than the difference in counts saves "
-                "(and times measured once vary from run to run)."
-            )
-    lines.append("Both Jacobians equal the hand-derived (1 − fᵢ²)·Wᵢⱼ." if agree else
-                 "<b style='color:#b00000'>The two Jacobians differ from the hand-derived one.</b>")
+        lines.append(_(
+            "Fewer passes: <b>{fewer}</b> ({count} against {other}), yet on this machine {faster} was "
+            "faster: one forward pass costs about {ratio:.1f} times one backward pass here, more than the "
+            "difference in counts saves (and times measured once vary from run to run)."
+        ).format(**said, ratio=(forward.ms / n) / (reverse.ms / m)))
+    differ = _("The two Jacobians differ from the hand-derived one.")
+    lines.append(_("Both Jacobians equal the hand-derived (1 − fᵢ²)·Wᵢⱼ.") if agree else
+                 f"<b style='color:#b00000'>{differ}</b>")
     return "<br>".join(lines)
 
 

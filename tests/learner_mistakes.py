@@ -33,6 +33,8 @@ NAN, INF = float("nan"), float("inf")
 # Public names a learner gives no input to.
 NOT_LISTED = {
     "environment_report": "takes no arguments",
+    "language": "takes no arguments",
+    "LANGUAGES": "a table of the languages, not a function",
     "MissingLibrary": "an exception class, not a function",
     "optional_import": "called by the chapters' setup cells with a fixed module name, not by learners",
     "show_tensorflow_warnings": "takes no arguments",
@@ -765,6 +767,14 @@ ROWS = [
             lambda: h.setup(seed=4.2)),
     Mistake("setup", "a negative seed", VE, r"seed must be between 0 and 4294967295; got -1",
             lambda: h.setup(seed=-1)),
+    Mistake("setup", "a language the course does not have", LIE,
+            r'The language must be one of "en" \(English\), "de" \(Deutsch\), .*, not str \'fr\'',
+            lambda: h.setup(language="fr", load_libraries=False)),
+    Mistake("set_language", "the language's name instead of its code", LIE,
+            r'must be one of "en" \(English\), "de" \(Deutsch\), "zh" \(中文\), not str \'German\'',
+            lambda: h.set_language("German")),
+    Mistake("set_language", "no language", LIE, r"must be one of .*, not None",
+            lambda: h.set_language(None)),
     # ------------------------------------------------------------------ the self-checks
     Mistake("check", "the exercise misspelled", KeyError,
             r"There is no exercise called '01-deriv'; the known ones are: 01-derivative",

@@ -11,7 +11,7 @@ from PIL import Image
 
 import helpers
 from helpers import redraw
-from helpers.explorer import EXPLORERS
+from helpers.explorer import EXPLORERS, option_values
 from helpers.widget_figure import FigureImage
 
 # Still layers are painted apart and laid over the moving artists: anti-aliased edges may round
@@ -118,7 +118,7 @@ def _moves(explorer, tour):
         first.value = value
     if tour.then is not None:
         control = getattr(explorer, tour.then)
-        choices = list(control.options)
+        choices = option_values(control)
         control.value = choices[(choices.index(control.value) + 1) % len(choices)]
         for value in reversed(tour.values):
             first.value = value

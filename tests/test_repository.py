@@ -96,7 +96,7 @@ def test_chapter_anatomy(path):
         assert required in headings, f"{path.name} has no {required!r} section"
     assert any("The same in PyTorch" in h for h in headings)
     setup = next(c for c in cells if c.cell_type == "code")
-    assert "helpers.setup()" in setup.source
+    assert 'helpers.setup(language="en"' in setup.source  # where a learner switches the language
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     assert "helpers.check(" in code and "_explorer(" in code
     assert not any("sys.path" in c.source for c in cells)

@@ -9,9 +9,14 @@ import nbformat
 import pytest
 
 from tools import slides
-from tools.project import chapter_paths
+from tools.project import EXERCISE_STARTS, NOTEBOOKS, SOLUTIONS, every_chapter, is_solution
 
-CHAPTERS = chapter_paths()
+CHAPTERS = every_chapter()  # the English chapters, then the German and Chinese editions'
+
+
+def name(path) -> str:
+    """"01_gradient_tape", "de/01_gradient_tape": a chapter's deck and handout, relative to their folder."""
+    return path.relative_to(NOTEBOOKS).with_suffix("").as_posix()
 
 
 # A lecturer reads a code cell from the screen to the back row: longer cells are split, or their detail
@@ -19,7 +24,7 @@ CHAPTERS = chapter_paths()
 LONGEST_CODE_CELL = 25
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CHAPTERS, ids=name)
 def test_no_code_cell_on_a_slide_is_longer_than_a_lecturer_can_show(path):
     cells = nbformat.read(path, as_version=4).cells
     long = {i: len(c.source.splitlines()) for i, c in enumerate(cells)
@@ -32,14 +37,14 @@ def test_slide_metadata_is_fresh():
     assert slides.stale() == [], "run `make contents` (python tools/slides.py)"
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CHAPTERS, ids=name)
 def test_slides_follow_the_lecture_plan(path):
     cells = nbformat.read(path, as_version=4).cells
     kinds = [slides.slide_type(c) for c in cells]
     assert kinds[0] == "slide", "the title is a slide of its own"
     for cell, kind in zip(cells, kinds, strict=True):
         text = cell.source.lstrip()
-        if cell.cell_type == "markdown" and text.startswith("**Exercise"):
+        if cell.cell_type == "markdown" and text.startswith(tuple(EXERCISE_STARTS.values())):
             assert kind == "slide", "every exercise starts its own slide"
         if cell.cell_type == "code" and "helpers.setup(" in cell.source:
             assert kind == "notes", "the setup cell goes to the speaker notes"
@@ -80,25 +85,26 @@ class _Sections(HTMLParser):
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
     target = tmp_path_factory.mktemp("slides")
-    return target, {deck.name.removesuffix(".slides.html"): deck for deck in slides.export(target)}
+    built = slides.export(target)
+    return target, {deck.relative_to(target).as_posix().removesuffix(".slides.html"): deck for deck in built}
 
 
 def test_one_deck_per_chapter_with_one_slide_per_marked_cell(decks):
     target, built = decks
-    assert sorted(built) == [p.stem for p in CHAPTERS]
+    assert sorted(built) == sorted(name(p) for p in CHAPTERS)
     for path in CHAPTERS:
         # the deck's cells: the notebook's, with the outputs of an overlong code cell as a cell of their own
         cells = slides.deck_notebook(nbformat.read(path, as_version=4)).cells
         counts = Counter(slides.slide_type(c) for c in cells)
         parsed = _Sections()
-        parsed.feed(built[path.stem].read_text(encoding="utf-8"))
+        parsed.feed(built[name(path)].read_text(encoding="utf-8"))
         assert parsed.top == counts["slide"], path.name
         assert parsed.nested == counts["slide"] + counts["subslide"], path.name
 
 
 def test_decks_are_single_files_that_load_nothing(decks):
     target, built = decks
-    assert sorted(p.name for p in target.iterdir()) == sorted(deck.name for deck in built.values())
+    assert sorted(p for p in target.rglob("*") if p.is_file()) == sorted(built.values())
     for name, deck in built.items():
         html = deck.read_text(encoding="utf-8")
         parsed = _Sections()
@@ -130,16 +136,15 @@ def test_an_overlong_code_cell_shows_its_outputs_on_a_sub_slide_of_their_own():
 
 def test_handouts_drop_the_solutions_and_keep_the_exercises(tmp_path):
     from tools.handouts import write_handouts
-    from tools.project import NOTEBOOKS, SOLUTION, chapter_names, is_solution
 
     written = write_handouts(tmp_path)
-    assert [copy.name for copy in written] == chapter_names()
+    assert [copy.relative_to(tmp_path) for copy in written] == [p.relative_to(NOTEBOOKS) for p in CHAPTERS]
     for copy in written:
-        original = nbformat.read(NOTEBOOKS / copy.name, as_version=4).cells
+        original = nbformat.read(NOTEBOOKS / copy.relative_to(tmp_path), as_version=4).cells
         kept = nbformat.read(copy, as_version=4).cells
         solutions = [c for c in original if is_solution(c)]
-        # Only the solution cells go: no other cell (a code cell, say) may hold the marker.
-        assert not any(SOLUTION in c.source for c in kept)
+        # Only the solution cells go: no other cell (a code cell, say) may hold a marker.
+        assert not any(marker in c.source for c in kept for marker in SOLUTIONS.values())
         assert kept == [c for c in original if not is_solution(c)], "every other cell stays as it is"
         exercise_cells = [
             [c.source for c in cells if c.cell_type == "code" and "helpers.check(" in c.source]

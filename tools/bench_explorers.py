@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 import helpers
-from helpers.explorer import EXPLORERS
+from helpers.explorer import EXPLORERS, option_values
 from tools.project import explorer_chapters
 
 
@@ -47,7 +47,7 @@ def controls(widget: widgets.Widget) -> list[widgets.Widget]:
 def steps(control: widgets.Widget, count: int) -> list[Any]:
     """`count` values one step apart, as a learner drags: up to the end of the range, then back."""
     if hasattr(control, "options"):
-        options = list(control.options)
+        options = option_values(control)
         start = options.index(control.value)
         return [options[(start + i) % len(options)] for i in range(1, count + 1)]
     values, value, direction = [], control.value, 1

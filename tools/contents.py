@@ -4,6 +4,8 @@
 - notebooks/00_start_here.ipynb: the map, in markdown cells that start with `<!-- generated: chapters -->`,
   at most MAP_ROWS chapters each, so that each fits a slide.
 - every chapter: the last cell, `<!-- generated: navigation -->`, linking back and onward.
+- the same for each edition (notebooks/de/, notebooks/zh/), in its language (helpers' catalogs), with its
+  table in README.md between `<!-- chapters-de:start -->` and `<!-- chapters-de:end -->`.
 
 Run `python tools/contents.py` after adding or renaming a chapter; `--check` only reports staleness
 (the test suite calls it, so links never rot).
@@ -18,8 +20,9 @@ from urllib.parse import quote
 
 import nbformat
 
+from helpers.translation import N_, SOURCE_LANGUAGE, _, speaking
 from tools import regenerate
-from tools.project import README, chapter_paths, replace_block
+from tools.project import EDITIONS, README, ROOT, chapter_paths, edition_folder, replace_block
 
 START = "00_start_here.ipynb"
 # The GitHub repository Binder builds from; one place to change when the collection moves.
@@ -32,7 +35,7 @@ NAV_MARK = "<!-- generated: navigation -->"
 README_START, README_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 # Under every "Next" link. A learner who follows the links leaves every chapter open, and each one's
 # kernel holds ~800 MB of a Binder session's ~2 GB; helpers/kernels.py shuts down the oldest.
-CLOSE_NOTE = (
+CLOSE_NOTE = N_(
     "*Before you open the next chapter, close this one with **File → Close and Shut Down Notebook**: "
     "a chapter's kernel holds about 800 MB, and Binder gives about 2 GB in all. If you leave tabs open, "
     "Binder keeps two kernels running and shuts down the one you used least recently when a third chapter "
@@ -53,17 +56,17 @@ class Chapter:
         return self.path.name
 
     def launch(self) -> str:
-        return f"{BINDER}?labpath={quote('notebooks/' + self.name)}"
+        return f"{BINDER}?labpath={quote(self.path.relative_to(ROOT).as_posix())}"
 
 
 def binder_badge(labpath: str = f"notebooks/{START}") -> str:
     return f"[![Binder](https://mybinder.org/badge_logo.svg)]({BINDER}?labpath={quote(labpath)})"
 
 
-def chapters() -> list[Chapter]:
-    """Every notebook in teaching order, with the title and goal of its first cell."""
+def chapters(code: str = SOURCE_LANGUAGE) -> list[Chapter]:
+    """Every notebook of an edition in teaching order, with the title and goal of its first cell."""
     found = []
-    for path in chapter_paths():
+    for path in chapter_paths(edition_folder(code)):
         lines = [line.strip() for line in nbformat.read(path, as_version=4).cells[0].source.splitlines()]
         heading = lines[0].lstrip("# ").strip()
         number, _, title = heading.partition("·")
@@ -73,11 +76,13 @@ def chapters() -> list[Chapter]:
 
 
 def table(items: list[Chapter], link_prefix: str, launch: bool) -> str:
-    rows = ["| # | Chapter | What you will be able to do |" + (" Binder |" if launch else "")]
+    rows = ["| # | " + _("Chapter") + " | " + _("What you will be able to do") + " |"
+            + (" Binder |" if launch else "")]
     rows.append("|---|---|---|" + ("---|" if launch else ""))
     for ch in items:
         row = f"| {ch.number} | [{ch.title}]({link_prefix}{ch.name}) | {ch.goal} |"
-        rows.append(row + (f" [launch]({ch.launch()}) |" if launch else ""))
+        launch_word = _("launch")  # (a call inside an f-string would escape the catalog's extraction)
+        rows.append(row + (f" [{launch_word}]({ch.launch()}) |" if launch else ""))
     return "\n".join(rows)
 
 
@@ -87,11 +92,12 @@ def navigation(items: list[Chapter], index: int) -> str:
         prev = items[index - 1]
         parts.append(f"← [{prev.number} · {prev.title}]({prev.name})")
     if items[index].name != START:
-        parts.append(f"[Course map]({START})")
+        course_map = _("Course map")
+        parts.append(f"[{course_map}]({START})")
     if index + 1 < len(items):
         nxt = items[index + 1]
-        parts.append(f"Next: [{nxt.number} · {nxt.title}]({nxt.name}) →")
-    note = f"\n\n{CLOSE_NOTE}" if index + 1 < len(items) else ""
+        parts.append(_("Next: {link} →").format(link=f"[{nxt.number} · {nxt.title}]({nxt.name})"))
+    note = f"\n\n{_(CLOSE_NOTE)}" if index + 1 < len(items) else ""
     return f"{NAV_MARK}\n---\n" + " · ".join(parts) + note
 
 
@@ -115,12 +121,28 @@ def with_map(cells: list, items: list[Chapter]) -> list:
     return kept[:marked[0]] + maps + kept[marked[0]:]
 
 
+def readme_markers(code: str) -> tuple[str, str]:
+    if code == SOURCE_LANGUAGE:
+        return README_START, README_END
+    return f"<!-- chapters-{code}:start -->", f"<!-- chapters-{code}:end -->"
+
+
 def expected_files() -> dict[Path, str]:
     """The full text every generated file should have now."""
-    items = chapters()
     out: dict[Path, str] = {}
     readme = README.read_text(encoding="utf-8")
-    out[README] = replace_block(readme, table(items, "notebooks/", launch=True), README_START, README_END)
+    for code in (SOURCE_LANGUAGE, *EDITIONS):
+        with speaking(code):
+            items = chapters(code)
+            prefix = edition_folder(code).relative_to(ROOT).as_posix() + "/"
+            readme = replace_block(readme, table(items, prefix, launch=True), *readme_markers(code))
+            out.update(chapter_files(items))
+    out[README] = readme
+    return out
+
+
+def chapter_files(items: list[Chapter]) -> dict[Path, str]:
+    out: dict[Path, str] = {}
     for index, ch in enumerate(items):
         nb = nbformat.read(ch.path, as_version=4)
         if ch.name == START:

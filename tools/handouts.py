@@ -16,7 +16,7 @@ from pathlib import Path
 from nbconvert.exporters import NotebookExporter
 from traitlets.config import Config
 
-from tools.project import SOLUTION, chapter_paths
+from tools.project import NOTEBOOKS, SOLUTIONS, every_chapter
 
 
 def without_solutions(path: Path) -> str:
@@ -24,18 +24,20 @@ def without_solutions(path: Path) -> str:
     config = Config()
     # nbconvert removes every cell whose source matches from its start; only the folded solutions
     # (markdown cells) hold the marker, which tests/test_slides.py checks.
-    config.RegexRemovePreprocessor.update(enabled=True, patterns=["(?s:.*)" + re.escape(SOLUTION)])
+    config.RegexRemovePreprocessor.update(enabled=True, patterns=[
+        "(?s:.*)(" + "|".join(map(re.escape, SOLUTIONS.values())) + ")"])
     body, _ = NotebookExporter(config=config).from_filename(str(path))
     return body
 
 
 def write_handouts(target: Path) -> list[Path]:
-    """One solution-free copy of every chapter in `target`; returns the files written."""
-    target.mkdir(parents=True, exist_ok=True)
+    """One solution-free copy of every chapter in `target` (an edition's in its folder, target/de/);
+    returns the files written."""
     written = []
-    for path in chapter_paths():
-        (target / path.name).write_text(without_solutions(path), encoding="utf-8")
-        written.append(target / path.name)
+    for path in every_chapter():
+        written.append(target / path.relative_to(NOTEBOOKS))
+        written[-1].parent.mkdir(parents=True, exist_ok=True)
+        written[-1].write_text(without_solutions(path), encoding="utf-8")
     return written
 
 

@@ -2,6 +2,7 @@
 
 Edits live in the copies, so `git pull` never meets a conflict and never touches your work:
 a first run copies every chapter, later runs add the chapters that are new and overwrite nothing.
+The German and Chinese editions are copied the same way, into my-notebooks/de/ and my-notebooks/zh/.
 For a fresh copy of one chapter, rename or delete your copy and run `make lab` again; `make lab`
 names the copies whose chapter has changed since they were made (each copy records which version
 of its chapter's cells it started from).
@@ -21,6 +22,7 @@ from nbformat.sign import NotebookNotary
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "notebooks"
 PERSONAL = ROOT / "my-notebooks"
+EDITIONS = ("de", "zh")  # tools/project.py's; this script runs before the packages are installed
 
 
 # Where a copy records the version of its chapter it was made from.
@@ -63,15 +65,27 @@ def outdated(source: Path = SOURCE, personal: Path = PERSONAL) -> list[Path]:
     return found
 
 
-if __name__ == "__main__":
-    new = prepare()
+def editions(source: Path = SOURCE, personal: Path = PERSONAL) -> list[tuple[Path, Path]]:
+    """(chapters' folder, copies' folder) of English and of every edition present."""
+    pairs = [(source, personal)] + [(source / code, personal / code) for code in EDITIONS]
+    return [(chapters, copies) for chapters, copies in pairs if chapters.is_dir()]
+
+
+def main() -> int:
+    pairs = editions()
+    new = [copy for chapters, copies in pairs for copy in prepare(chapters, copies)]
     if new:
-        print(f"Copied {len(new)} chapter(s) into my-notebooks/: " + ", ".join(p.name for p in new))
+        print(f"Copied {len(new)} chapter(s) into my-notebooks/: "
+              + ", ".join(copy.relative_to(PERSONAL).as_posix() for copy in new))
     print("Your notebooks are in my-notebooks/; your edits stay there when you update the course.")
-    for copy in outdated():
+    for copy in (found for chapters, copies in pairs for found in outdated(chapters, copies)):
         print(
-            f"Chapter {copy.name} has changed since your copy was made. For the new version, rename your "
-            f"copy (for example to {copy.stem}-mine.ipynb) and run `make lab` again: you get a fresh "
-            f"copy beside yours."
+            f"Chapter {copy.relative_to(PERSONAL)} has changed since your copy was made. For the new "
+            f"version, rename your copy (for example to {copy.stem}-mine.ipynb) and run `make lab` again: "
+            f"you get a fresh copy beside yours."
         )
-    sys.exit(0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

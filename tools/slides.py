@@ -25,12 +25,13 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import nbformat
 
 from tools import regenerate
-from tools.project import ROOT, chapter_paths
+from tools.project import EXERCISE_STARTS, NOTEBOOKS, ROOT, SETUP_HEADINGS, edition_of, every_chapter
 
 # Fetched once from the npm registry into build/vendor, then inlined into every deck.
 VENDOR = {"reveal.js": "reveal.js@4.0.2", "mathjax": "mathjax@3.2.2"}
@@ -54,9 +55,14 @@ IMAGE_MAX = 560  # taller pictures are scaled down to this in the deck (`TEMPLAT
 CONTENT_WIDTH = 1200
 
 
+def _width(line: str) -> int:
+    """A line's width in Latin characters: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
 def _lines(text: str, chars: int) -> int:
     """Screen lines of `text`: every source line, wrapped at `chars` characters."""
-    return sum(max(1, -(-len(line) // chars)) for line in text.splitlines())
+    return sum(max(1, -(-_width(line) // chars)) for line in text.splitlines())
 
 
 def png_size(png: str) -> tuple[int, int]:
@@ -121,9 +127,10 @@ def slide_plan(nb: nbformat.NotebookNode) -> list[tuple[str, bool]]:
     kinds, in_setup = [], False
     for i, cell in enumerate(nb.cells):
         text = cell.source.lstrip() if cell.cell_type == "markdown" else ""
-        if i == 0 or text.startswith("## ") or text.startswith("**Exercise"):
-            kind = "skip" if text.startswith("## Setup") else "slide"
-            in_setup = text.startswith("## Setup")
+        setup = text.startswith(tuple(SETUP_HEADINGS.values()))
+        if i == 0 or text.startswith("## ") or text.startswith(tuple(EXERCISE_STARTS.values())):
+            kind = "skip" if setup else "slide"
+            in_setup = setup
         elif text.startswith("<!-- generated: navigation -->"):
             kind = "skip"
         elif in_setup and cell.cell_type == "code":
@@ -199,7 +206,7 @@ def expected(path: Path) -> str:
 
 
 def expected_files() -> dict[Path, str]:
-    return {p: expected(p) for p in chapter_paths()}
+    return {p: expected(p) for p in every_chapter()}
 
 
 def stale() -> list[str]:
@@ -380,10 +387,13 @@ def export(target: Path) -> list[Path]:
     )
     deck = {**vendor(), "width": SLIDE[0], "height": SLIDE[1], "image_max": IMAGE_MAX}
     written = []
-    for path in chapter_paths():
+    for path in every_chapter():
         nb = deck_notebook(nbformat.read(path, as_version=4))
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}, "deck": deck})
-        written.append(target / f"{path.stem}.slides.html")
+        resources = {"metadata": {"name": path.stem}, "deck": deck, "language_code": edition_of(path)}
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        # An edition's decks go to its own folder: target/de/01_gradient_tape.slides.html.
+        written.append(target / path.relative_to(NOTEBOOKS).with_suffix(".slides.html"))
+        written[-1].parent.mkdir(parents=True, exist_ok=True)
         written[-1].write_text(body, encoding="utf-8")
     return written
 

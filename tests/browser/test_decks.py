@@ -16,11 +16,12 @@ import pytest
 
 from tests.browser import require_chromium
 from tools import slides
-from tools.project import ROOT, chapter_paths
+from tools.project import NOTEBOOKS, ROOT, every_chapter
 
 SCREENSHOTS = ROOT / "build" / "screenshots" / "decks"
 SCREEN = {"width": 1280, "height": 720}
-CHAPTERS = [path.stem for path in chapter_paths()]
+# "01_gradient_tape", and the editions' "de/01_gradient_tape", "zh/01_gradient_tape"
+CHAPTERS = [path.relative_to(NOTEBOOKS).with_suffix("").as_posix() for path in every_chapter()]
 WIDGET_VIEW = slides.WIDGET_VIEW
 
 require_chromium()  # without Chromium the module is skipped (a failure under CI)
@@ -92,8 +93,9 @@ RAW_TEX = """() => {
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
     """`make slides`'s export, once for the module."""
-    built = slides.export(tmp_path_factory.mktemp("slides"))
-    return {deck.name.removesuffix(".slides.html"): deck for deck in built}
+    target = tmp_path_factory.mktemp("slides")
+    built = slides.export(target)
+    return {deck.relative_to(target).as_posix().removesuffix(".slides.html"): deck for deck in built}
 
 
 @pytest.fixture
@@ -180,6 +182,7 @@ def test_deck_opens_offline_and_every_slide_fits(decks, offline_page, tmp_path, 
         assert still["width"] > 300 and still["height"] > 150, f"{where}: picture too small: {size}"
         assert still["bottom"] <= SCREEN["height"], f"{where}: picture runs below the screen"
     if stills:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.evaluate("([h, v]) => Reveal.slide(h, v)", [stills[0]["h"], stills[0]["v"]])
-        page.screenshot(path=SCREENSHOTS / f"{chapter}-explorer.png")
+        shot = SCREENSHOTS / f"{chapter}-explorer.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=shot)

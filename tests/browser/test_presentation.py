@@ -67,7 +67,8 @@ def presenting_lab(tmp_path_factory):
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
-                cell.source = cell.source.replace("helpers.setup()", "helpers.setup(presentation=True)")
+                cell.source = cell.source.replace('helpers.setup(language="en"',
+                                                  'helpers.setup(presentation=True, language="en"')
         nbformat.write(nb, copies / path.name)
     with lab_server(copies, tmp_path_factory.mktemp("lab")) as server:
         yield server
