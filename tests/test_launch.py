@@ -101,6 +101,26 @@ def test_edits_survive_an_update_and_new_chapters_arrive(tmp_path, monkeypatch):
     assert my_notebooks.outdated(clone / "notebooks", clone / "my-notebooks") == []
 
 
+def test_each_edition_gets_its_own_copies_and_make_lab_opens_its_map(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
+    course = tmp_path / "notebooks"
+    for code in ("", "de", "zh"):
+        (course / code).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "notebooks" / code / "00_start_here.ipynb", course / code)
+    pairs = my_notebooks.editions(course, tmp_path / "my-notebooks")
+    copies = [copy for chapters, mine in pairs for copy in my_notebooks.prepare(chapters, mine)]
+    assert [c.relative_to(tmp_path / "my-notebooks").as_posix() for c in copies] == [
+        "00_start_here.ipynb", "de/00_start_here.ipynb", "zh/00_start_here.ipynb"]
+    assert "Erste Schritte" in copies[1].read_text(encoding="utf-8")
+    for edition, opens in (("", "/lab/tree/00_start_here.ipynb"), ("de", "/lab/tree/de/00_start_here.ipynb"),
+                           ("zh", "/lab/tree/zh/00_start_here.ipynb")):
+        planned = subprocess.run(["make", "-n", "lab", f"EDITION={edition}"], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout
+        assert f"--LabApp.default_url={opens}" in planned
+    wrong = subprocess.run(["make", "-n", "lab", "EDITION=fr"], cwd=ROOT, capture_output=True, text=True)
+    assert wrong.returncode != 0 and "EDITION must be de (Deutsch), zh (中文) or left out" in wrong.stderr
+
+
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
