@@ -42,7 +42,7 @@ PROSE = re.compile(r"[A-Za-z]{2}.*\s|\s.*[A-Za-z]{2}", re.S)
 STRING_PARTS = re.compile(r"(?P<prefix>[rRbBuUfF]*)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.S)
 SETUP_LANGUAGE = re.compile(r'(helpers\.setup\([^)]*language=")[a-z]+(")')
 # Where the helpers' catalog takes its messages from: the helpers and the course's generators.
-MESSAGE_SOURCES = {"helpers": "**.py", "tools": "contents.py"}
+MESSAGE_SOURCES = {"helpers": ["**.py"], "tools": ["contents.py", "slides.py"]}
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
 PO_WIDTH = 100
 ISSUES = "https://github.com/learn-autodiff/gradient-tapes/issues"
@@ -113,8 +113,9 @@ def template(chapter: Path) -> Catalog:
 
 def helpers_template() -> Catalog:
     catalog = new_catalog()
-    for folder, pattern in MESSAGE_SOURCES.items():
-        found = extract_from_dir(ROOT / folder, method_map=[(pattern, "python")], keywords=KEYWORDS)
+    for folder, patterns in MESSAGE_SOURCES.items():
+        methods = [(pattern, "python") for pattern in patterns]
+        found = extract_from_dir(ROOT / folder, method_map=methods, keywords=KEYWORDS)
         for filename, _line, message, comments, _context in found:
             catalog.add(message, locations=[(f"{folder}/{filename}", None)], auto_comments=comments)
     return catalog

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from helpers.translation import N_, _, speaking
 from tools import regenerate
 from tools.project import EXERCISE_STARTS, NOTEBOOKS, ROOT, SETUP_HEADINGS, edition_of, every_chapter
 
@@ -45,7 +46,7 @@ INLINED = {
 }
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-STILL_NOTE = "A still of what the notebook stored: run it in JupyterLab to move the controls."
+STILL_NOTE = N_("A still of what the notebook stored: run it in JupyterLab to move the controls.")
 # Heights in CSS pixels of a deck slide (`SLIDE`, with nbconvert's reveal fonts: 20px text, 19px
 # code), fitted to the decks' measured cells and rounded up. A text line holds about 110
 # characters, a code line about 95.
@@ -219,7 +220,7 @@ TEMPLATE = r"""
 {%- extends 'index.html.j2' -%}
 {%- block header -%}
 <!DOCTYPE html>
-<html lang="{{ resources.language_code }}">
+<html lang="{{ resources.deck.lang }}">
 <head>
 <meta charset="utf-8" />
 <title>{{ nb.metadata.get('title', resources['metadata']['name']) | escape_html_keep_quotes }} slides</title>
@@ -356,13 +357,13 @@ def deck_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     cells = []
-    for cell, (_, apart) in zip(nb.cells, plan, strict=True):
+    for cell, (_kind, apart) in zip(nb.cells, plan, strict=True):
         if cell.cell_type == "markdown":
             cell.source = re.sub(r"!\[([^\]]*)\]\(https?://[^)]*\)", r"\1", cell.source)
         for output in cell.get("outputs", []):
             view = output.get("data", {}).pop(WIDGET_VIEW, None)
             if view and view["model_id"] in state:
-                shown = still(state, view["model_id"])[0] + f'<div class="still-note">{STILL_NOTE}</div>'
+                shown = still(state, view["model_id"])[0] + f'<div class="still-note">{_(STILL_NOTE)}</div>'
                 output.data = {"text/html": f'<div class="explorer-still">{shown}</div>'}
         cells.append(cell)
         if apart and cell.get("outputs"):
@@ -388,9 +389,11 @@ def export(target: Path) -> list[Path]:
     deck = {**vendor(), "width": SLIDE[0], "height": SLIDE[1], "image_max": IMAGE_MAX}
     written = []
     for path in every_chapter():
-        nb = deck_notebook(nbformat.read(path, as_version=4))
-        resources = {"metadata": {"name": path.stem}, "deck": deck, "language_code": edition_of(path)}
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        with speaking(edition_of(path)):  # the note under each explorer's still, in the edition's language
+            nb = deck_notebook(nbformat.read(path, as_version=4))
+        # (nbconvert sets its own resources["language_code"], so the deck carries its language itself)
+        resources = {"metadata": {"name": path.stem}, "deck": {**deck, "lang": edition_of(path)}}
+        body, _resources = exporter.from_notebook_node(nb, resources=resources)
         # An edition's decks go to its own folder: target/de/01_gradient_tape.slides.html.
         written.append(target / path.relative_to(NOTEBOOKS).with_suffix(".slides.html"))
         written[-1].parent.mkdir(parents=True, exist_ok=True)
